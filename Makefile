@@ -1,0 +1,41 @@
+# The two commands: `make run` and `make test`. Everything else is CMake.
+BUILD ?= build
+DEMO_DB ?= $(BUILD)/xingfu-demo.db
+DEMO_PASSWORD ?= xingfu-demo
+CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+.PHONY: all deps build run test test-release test-asan format-check clean
+
+all: build
+
+deps:
+	@bash scripts/deps.sh
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja $(CMAKE_FLAGS)
+
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD)
+
+run: build
+	$(BUILD)/xingfu demo --db $(DEMO_DB) --password $(DEMO_PASSWORD) --listen 127.0.0.1:8080
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j2
+	$(MAKE) test-release
+
+# gcc warns differently at -O2: the Release build must also be warning-free.
+test-release:
+	cmake -S . -B $(BUILD)-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF
+	cmake --build $(BUILD)-release
+
+test-asan: deps
+	cmake -S . -B $(BUILD)-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DXF_SANITIZE=ON
+	cmake --build $(BUILD)-asan
+	cd $(BUILD)-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j2
+
+format-check:
+	clang-format --dry-run --Werror $$(git ls-files 'src/*.[ch]' 'tests/*.[ch]')
+
+clean:
+	rm -rf $(BUILD) $(BUILD)-release $(BUILD)-asan

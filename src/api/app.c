@@ -1,0 +1,17 @@
+#include "app.h"
+
+#include <string.h>
+
+void app_config_defaults(struct app_config *c)
+{
+	memset(c, 0, sizeof *c);
+	strcpy(c->listen, "127.0.0.1:8080");
+	c->threads = 8;
+	c->conn_limit = 4096;
+	c->per_ip_limit = 0; /* loopback load tests open hundreds from one address */
+	c->idle_timeout_s = 30;
+	c->max_header_bytes = 16 * 1024;
+	c->session_idle_s = 30 * 60;
+	c->session_max_s = 12 * 3600;
+	c->sched_interval_ms = 1000;
+}

@@ -1,0 +1,48 @@
+/* The command line: one table of subcommands (cli/main.c), shared option parsing, and the
+ * serve loop that `serve` and `demo` both end in. Only this layer may exit(). */
+#ifndef XF_CLI_H
+#define XF_CLI_H
+
+#include "../core/xf.h"
+
+#define CLI_EXIT_OK    0
+#define CLI_EXIT_FAIL  1
+#define CLI_EXIT_USAGE 2
+
+struct cli_opts {
+	const char *db;
+	const char *listen;
+	const char *key_file;
+	const char *admin;
+	const char *scale;
+	const char *password;
+	const char *access_log;
+	const char *outbox_log;
+	bool generate_only;
+	bool force;
+	const char *pos[8];
+	int npos;
+};
+
+/* Parse argv[1..] (after the command name). `allowed` lists the flags this command takes,
+ * comma-separated ("db,listen"). Flags may come before or after positionals.
+ * Prints a one-line hint and returns CLI_EXIT_USAGE on a usage error, else CLI_EXIT_OK. */
+int cli_parse(const char *cmd, int argc, char **argv, const char *allowed, int max_pos,
+              struct cli_opts *o);
+/* The database target: --db, else $XINGFU_DB, else fallback. */
+const char *cli_db(const struct cli_opts *o, const char *fallback);
+/* The key file: --key-file, else $XINGFU_KEY_FILE, else "<db>.key". Result is static. */
+const char *cli_key_file(const struct cli_opts *o, const char *db);
+const char *cli_listen(const struct cli_opts *o);
+int cli_fail(const struct xf_err *err);
+/* Serve an existing database until SIGINT/SIGTERM. */
+int cli_serve_db(const char *db, const struct cli_opts *o, bool print_demo_accounts,
+                 const char *demo_password);
+
+int cmd_init(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+
+#endif

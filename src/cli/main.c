@@ -1,0 +1,95 @@
+/* xingfu: one binary for the server and every operator command. */
+#include "cli.h"
+#include "../core/crypto.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *usage;
+	const char *summary;
+	const char *help;
+};
+
+static const struct command commands[] = {
+    {"init", cmd_init, "xingfu init [--db FILE] [--key-file FILE] [--admin NAME]",
+     "创建新数据库和密钥文件，并生成首个管理员",
+     "创建数据库（不存在时）、应用所有迁移、生成密钥文件（权限 0600），\n"
+     "并创建首个管理员账号，打印一次性密码（首次登录后须修改）。\n"
+     "已存在的 xingfu 数据库不会被覆盖。"},
+    {"migrate", cmd_migrate, "xingfu migrate [--db FILE]", "把数据库升级到本程序的结构版本",
+     "依次应用尚未应用的迁移。数据库比程序新时拒绝执行。"},
+    {"serve", cmd_serve,
+     "xingfu serve [--db FILE] [--listen ADDR] [--key-file FILE] [--access-log FILE]"
+     " [--outbox-log FILE]",
+     "启动 HTTP 服务",
+     "在 --listen（默认 127.0.0.1:8080）上提供 JSON API。访问日志为 JSON 行\n"
+     "（默认写到标准输出，--access-log - 关闭写文件以外的输出）；通知默认写入\n"
+     "<数据库>.outbox.log。Ctrl-C 或 SIGTERM 时处理完在途请求后退出。"},
+    {"demo", cmd_demo,
+     "xingfu demo [--scale small|city] [--db FILE] [--listen ADDR] [--password P]"
+     " [--generate-only]",
+     "生成演示城市（黄石）并启动服务",
+     "数据库不存在时生成演示城市（真实的街道和社区，演示账号），标记为演示库，\n"
+     "然后启动服务。演示账号共用演示密码：--password 指定，否则随机生成并打印。\n"
+     "对已有的演示库给出 --password 会把演示账号的密码重设为它。\n"
+     "--generate-only 只生成不启动。默认数据库文件 xingfu-demo.db。"},
+    {"backup", cmd_backup, "xingfu backup FILE [--db FILE]", "在线生成一致的数据库备份",
+     "服务运行时也可执行。备份不含密钥文件：请另行妥善保存 <数据库>.key。"},
+};
+
+static void print_usage(FILE *f)
+{
+	fprintf(
+	    f,
+	    "xingfu %s — 幸福城区：党建引领基层治理平台\n\n用法：xingfu <命令> [选项]\n\n命令：\n",
+	    XF_VERSION);
+	for (size_t i = 0; i < XF_ARRAY_LEN(commands); i++)
+		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "  %-9s %s\n", "help", "显示某个命令的帮助：xingfu help serve");
+	fprintf(f, "\n环境变量：XINGFU_DB（数据库）、XINGFU_LISTEN（监听地址）、"
+	           "XINGFU_KEY_FILE（密钥文件）\n");
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	if (argc < 2) {
+		print_usage(stdout);
+		return CLI_EXIT_OK;
+	}
+	for (size_t i = 0; i < XF_ARRAY_LEN(commands); i++) {
+		if (strcmp(argv[1], commands[i].name) == 0) {
+			printf("%s\n\n%s\n\n%s\n", commands[i].usage, commands[i].summary,
+			       commands[i].help);
+			return CLI_EXIT_OK;
+		}
+	}
+	fprintf(stderr, "xingfu: 没有命令 %s；运行 xingfu help 查看全部命令\n", argv[1]);
+	return CLI_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		print_usage(stderr);
+		return CLI_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+		printf("xingfu %s\n", XF_VERSION);
+		return CLI_EXIT_OK;
+	}
+	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0)
+		return cmd_help(argc - 1, argv + 1);
+	if (crypto_init() != XF_OK) {
+		fprintf(stderr, "xingfu: 无法初始化加密库\n");
+		return CLI_EXIT_FAIL;
+	}
+	for (size_t i = 0; i < XF_ARRAY_LEN(commands); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "xingfu: 未知命令 %s；运行 xingfu help 查看全部命令\n", argv[1]);
+	return CLI_EXIT_USAGE;
+}

@@ -1,0 +1,52 @@
+#include "log.h"
+#include "clock.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+
+static enum log_level level = LOG_INFO;
+static FILE *access_f;
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+
+void log_set_level(enum log_level lvl)
+{
+	level = lvl;
+}
+
+void log_set_access(FILE *f)
+{
+	access_f = f;
+}
+
+FILE *log_access_file(void)
+{
+	return access_f;
+}
+
+void log_msg(enum log_level lvl, const char *fmt, ...)
+{
+	static const char *names[] = {"debug", "info", "warn", "error"};
+	if (lvl < level)
+		return;
+	char ts[21];
+	clock_iso(clock_now(), ts);
+	va_list ap;
+	va_start(ap, fmt);
+	pthread_mutex_lock(&mu);
+	fprintf(stderr, "%s %s ", ts, names[lvl]);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	pthread_mutex_unlock(&mu);
+	va_end(ap);
+}
+
+void log_access_line(const char *line, size_t len)
+{
+	if (!access_f)
+		return;
+	pthread_mutex_lock(&mu);
+	fwrite(line, 1, len, access_f);
+	fputc('\n', access_f);
+	fflush(access_f);
+	pthread_mutex_unlock(&mu);
+}

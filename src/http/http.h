@@ -1,0 +1,151 @@
+/* The thin request/response layer between libmicrohttpd and the handlers, and the one route
+ * table's shape. Handlers see only `struct req`; they can be driven without sockets. */
+#ifndef XF_HTTP_H
+#define XF_HTTP_H
+
+#include "../core/buf.h"
+#include "../core/crypto.h"
+#include "../core/jv.h"
+#include "../store/store.h"
+
+struct app;
+
+enum http_method {
+	HTTP_GET = 1,
+	HTTP_POST,
+	HTTP_PUT,
+	HTTP_PATCH,
+	HTTP_DELETE,
+	HTTP_HEAD,
+	HTTP_OPTIONS,
+	HTTP_OTHER
+};
+
+/* Who may call a route. The identity issue refines roles and place scope. */
+enum perm {
+	PERM_PUBLIC = 0, /* anyone */
+	PERM_LOGIN,      /* any signed-in account */
+	PERM_ADMIN,      /* system administrators */
+	PERM_TEST,       /* only when the server runs in test mode */
+};
+
+struct kv {
+	const char *key;
+	const char *value;
+};
+
+/* The signed-in account behind a request. */
+struct xf_user {
+	int64_t id;
+	char username[64];
+	char display_name[128];
+	char role[32];
+	int64_t place_id;
+	char place_name[128];
+	bool must_change_password;
+	char token_hash[XF_DIGEST_HEX];
+	char csrf[XF_TOKEN_CHARS];
+	int64_t session_last_seen;
+};
+
+struct req;
+typedef int (*handler_fn)(struct req *r);
+/* Work a handler hands to the writer: runs inside the writer's transaction and fills the
+ * response (so replays of the same Idempotency-Key can be answered from the stored copy). */
+typedef int (*write_fn)(struct db *db, struct req *r, struct xf_err *err);
+
+struct route {
+	enum http_method method;
+	const char *pattern; /* "/api/things/{id}/action"; {id} matches a positive integer */
+	handler_fn handler;
+	enum perm perm;
+	bool csrf;                   /* cookie sessions must send X-CSRF-Token */
+	const char *audit;           /* audit action written with the change, or NULL */
+	size_t max_body;             /* bytes; 0 = no body accepted */
+	const struct jv_field *body; /* declared JSON body, checked before the handler */
+	const char *summary;         /* Chinese, for the OpenAPI document */
+	const char *tag;
+};
+
+struct resp {
+	int status;
+	struct buf body;
+	const char *content_type;
+	struct kv headers[8];
+	int nheaders;
+};
+
+#define REQ_MAX_PARAMS  4
+#define REQ_MAX_HEADERS 100
+
+struct req {
+	struct app *app;
+	struct arena *arena;
+	enum http_method method;
+	const char *method_name;
+	const char *raw_uri;
+	char *path; /* percent-decoded, UTF-8 */
+	struct kv *query;
+	size_t nquery;
+	struct kv *headers;
+	size_t nheaders;
+	size_t header_bytes;
+	struct buf body;
+	bool body_too_big;
+	char peer_ip[64];   /* the socket's peer */
+	char client_ip[64]; /* after trusted-proxy processing */
+	const struct route *route;
+	int64_t params[REQ_MAX_PARAMS];
+	int nparams;
+	bool authed;
+	bool cookie_session;
+	struct xf_user user;
+	json_t *json;
+	struct xf_err err;
+	struct resp resp;
+	/* write path */
+	write_fn write;
+	void *write_arg;
+	const char *idem_key;
+	char body_hash[XF_DIGEST_HEX];
+	bool replayed;
+	struct write_job job;
+	int64_t started_ms;
+	int stage;
+	void *conn; /* the MHD connection while a job is pending */
+};
+
+/* Lifecycle (server.c and tests use these). */
+struct req *req_new(struct app *app);
+void req_free(struct req *r);
+int req_set_uri(struct req *r, const char *uri, size_t len);
+void req_add_header(struct req *r, const char *key, const char *value);
+const char *req_header(const struct req *r, const char *name);
+const char *req_query(const struct req *r, const char *name);
+const char *req_cookie(struct req *r, const char *name);
+void req_set_method(struct req *r, const char *method);
+
+/* Route, authenticate, authorise, check CSRF and body, then call the handler.
+ * Returns XF_OK with r->resp filled, or XF_PENDING with r->job ready to submit. */
+int http_dispatch(struct req *r);
+/* Match only (for early limits before the body arrives): XF_OK, or an error in r->err. */
+int http_route(struct req *r);
+/* After the pending job settled: fill r->resp from it. */
+void http_finish_job(struct req *r);
+/* Fill r->resp with the JSON error in r->err. */
+void http_error_response(struct req *r);
+
+/* For handlers. */
+void resp_json(struct req *r, int status, const char *json_text);
+void resp_take_json(struct req *r, int status, json_t *v); /* steals v */
+void resp_header(struct req *r, const char *key, const char *value);
+int req_fail(struct req *r, int status, const char *code, const char *msg);
+/* Queue fn on the writer; the handler returns what this returns. */
+int req_write(struct req *r, write_fn fn, void *arg);
+
+/* The route table (api/routes.c) and the generated OpenAPI document. */
+extern const struct route http_routes[];
+extern const size_t http_nroutes;
+void http_openapi(struct buf *out);
+
+#endif

@@ -1,0 +1,483 @@
+/* Dispatch: one route table, with authentication, permission, CSRF, body checks,
+ * idempotency and audit applied here from the route's row, never inside handlers. */
+#include "http.h"
+#include "../api/app.h"
+#include "../auth/auth.h"
+#include "../core/clock.h"
+#include "../core/log.h"
+#include "../core/str.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct req *req_new(struct app *app)
+{
+	struct req *r = xcalloc(1, sizeof *r);
+	r->app = app;
+	r->arena = arena_new();
+	r->started_ms = clock_mono_ms();
+	buf_init(&r->body);
+	buf_init(&r->resp.body);
+	r->method = HTTP_OTHER;
+	r->method_name = "?";
+	r->path = "";
+	r->raw_uri = "";
+	r->headers = arena_alloc(r->arena, sizeof(struct kv) * REQ_MAX_HEADERS);
+	return r;
+}
+
+void req_free(struct req *r)
+{
+	if (!r)
+		return;
+	buf_free(&r->body);
+	buf_free(&r->resp.body);
+	if (r->json)
+		json_decref(r->json);
+	arena_free(r->arena);
+	free(r);
+}
+
+void req_set_method(struct req *r, const char *m)
+{
+	static const struct {
+		const char *name;
+		enum http_method m;
+	} tbl[] = {{"GET", HTTP_GET},        {"POST", HTTP_POST},     {"PUT", HTTP_PUT},
+	           {"PATCH", HTTP_PATCH},    {"DELETE", HTTP_DELETE}, {"HEAD", HTTP_HEAD},
+	           {"OPTIONS", HTTP_OPTIONS}};
+	r->method = HTTP_OTHER;
+	r->method_name = arena_strndup(r->arena, m, strnlen(m, 16));
+	for (size_t i = 0; i < XF_ARRAY_LEN(tbl); i++)
+		if (strcmp(m, tbl[i].name) == 0)
+			r->method = tbl[i].m;
+}
+
+/* Split the raw request target into a decoded path and decoded query pairs. */
+int req_set_uri(struct req *r, const char *uri, size_t len)
+{
+	r->raw_uri = arena_strndup(r->arena, uri, len);
+	const char *q = memchr(r->raw_uri, '?', len);
+	size_t plen = q ? (size_t)(q - r->raw_uri) : len;
+	char *path = arena_alloc(r->arena, plen + 1);
+	if (plen == 0 || r->raw_uri[0] != '/' || url_decode(r->raw_uri, plen, path, false) < 0) {
+		r->path = "";
+		return xf_fail(&r->err, XF_EINVAL, "bad_path", "请求路径格式不正确");
+	}
+	r->path = path;
+	if (!q)
+		return XF_OK;
+	size_t qlen = len - plen - 1, n = 1;
+	for (size_t i = 0; i < qlen; i++)
+		if (q[1 + i] == '&')
+			n++;
+	if (n > 64)
+		return xf_fail(&r->err, XF_EINVAL, "bad_query", "查询参数过多");
+	r->query = arena_alloc(r->arena, n * sizeof(struct kv));
+	const char *p = q + 1, *end = q + 1 + qlen;
+	while (p < end) {
+		const char *amp = memchr(p, '&', (size_t)(end - p));
+		if (!amp)
+			amp = end;
+		const char *eq = memchr(p, '=', (size_t)(amp - p));
+		const char *kend = eq ? eq : amp;
+		if (kend > p) {
+			char *k = arena_alloc(r->arena, (size_t)(kend - p) + 1);
+			const char *vs = eq ? eq + 1 : amp;
+			char *v = arena_alloc(r->arena, (size_t)(amp - vs) + 1);
+			if (url_decode(p, (size_t)(kend - p), k, true) < 0 ||
+			    url_decode(vs, (size_t)(amp - vs), v, true) < 0)
+				return xf_fail(&r->err, XF_EINVAL, "bad_query",
+				               "查询参数编码不正确");
+			r->query[r->nquery].key = k;
+			r->query[r->nquery].value = v;
+			r->nquery++;
+		}
+		p = amp + 1;
+	}
+	return XF_OK;
+}
+
+void req_add_header(struct req *r, const char *key, const char *value)
+{
+	r->header_bytes += strlen(key) + strlen(value) + 4;
+	if (r->nheaders >= REQ_MAX_HEADERS) {
+		r->header_bytes = SIZE_MAX / 2; /* too many: treated as oversize */
+		return;
+	}
+	r->headers[r->nheaders].key = arena_strdup(r->arena, key);
+	r->headers[r->nheaders].value = arena_strdup(r->arena, value);
+	r->nheaders++;
+}
+
+const char *req_header(const struct req *r, const char *name)
+{
+	for (size_t i = 0; i < r->nheaders; i++)
+		if (strcasecmp(r->headers[i].key, name) == 0)
+			return r->headers[i].value;
+	return NULL;
+}
+
+const char *req_query(const struct req *r, const char *name)
+{
+	for (size_t i = 0; i < r->nquery; i++)
+		if (strcmp(r->query[i].key, name) == 0)
+			return r->query[i].value;
+	return NULL;
+}
+
+const char *req_cookie(struct req *r, const char *name)
+{
+	size_t nlen = strlen(name);
+	for (size_t i = 0; i < r->nheaders; i++) {
+		if (strcasecmp(r->headers[i].key, "Cookie") != 0)
+			continue;
+		const char *p = r->headers[i].value;
+		while (*p) {
+			while (*p == ' ' || *p == ';')
+				p++;
+			const char *semi = strchr(p, ';');
+			size_t seg = semi ? (size_t)(semi - p) : strlen(p);
+			if (seg > nlen && strncmp(p, name, nlen) == 0 && p[nlen] == '=')
+				return arena_strndup(r->arena, p + nlen + 1, seg - nlen - 1);
+			p += seg;
+		}
+	}
+	return NULL;
+}
+
+void resp_header(struct req *r, const char *key, const char *value)
+{
+	if (r->resp.nheaders >= (int)XF_ARRAY_LEN(r->resp.headers))
+		abort();
+	r->resp.headers[r->resp.nheaders].key = key;
+	r->resp.headers[r->resp.nheaders].value = arena_strdup(r->arena, value);
+	r->resp.nheaders++;
+}
+
+void resp_json(struct req *r, int status, const char *json_text)
+{
+	r->resp.status = status;
+	r->resp.content_type = "application/json; charset=utf-8";
+	buf_reset(&r->resp.body);
+	buf_puts(&r->resp.body, json_text);
+}
+
+void resp_take_json(struct req *r, int status, json_t *v)
+{
+	char *s = json_dumps(v, JSON_COMPACT);
+	json_decref(v);
+	resp_json(r, status, s ? s : "null");
+	free(s);
+}
+
+int req_fail(struct req *r, int status, const char *code, const char *msg)
+{
+	return xf_fail(&r->err, status, code, "%s", msg);
+}
+
+void http_error_response(struct req *r)
+{
+	int status = xf_err_http(&r->err);
+	struct buf b;
+	buf_init(&b);
+	buf_puts(&b, "{\"error\":{\"code\":");
+	buf_json_str(&b, r->err.code[0] ? r->err.code : "internal");
+	buf_puts(&b, ",\"message\":");
+	buf_json_str(&b, r->err.message[0] ? r->err.message : "服务器内部错误");
+	if (r->err.field[0]) {
+		buf_puts(&b, ",\"field\":");
+		buf_json_str(&b, r->err.field);
+	}
+	buf_puts(&b, "}}");
+	resp_json(r, status, buf_cstr(&b));
+	buf_free(&b);
+}
+
+/* ---- routing ---- */
+
+static bool segment_is_id(const char *s, size_t n, int64_t *out)
+{
+	if (n == 0 || n > 18 || s[0] == '0')
+		return false;
+	int64_t v = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+/* Does path match pattern? Fills params for {id} segments. */
+static bool match(const char *pattern, const char *path, int64_t *params, int *np)
+{
+	*np = 0;
+	const char *p = pattern, *s = path;
+	while (*p && *s) {
+		if (*p == '{') {
+			const char *pe = strchr(p, '}');
+			const char *se = strchr(s, '/');
+			size_t n = se ? (size_t)(se - s) : strlen(s);
+			if (!pe || *np >= REQ_MAX_PARAMS || !segment_is_id(s, n, &params[*np]))
+				return false;
+			(*np)++;
+			p = pe + 1;
+			s += n;
+			continue;
+		}
+		if (*p != *s)
+			return false;
+		p++;
+		s++;
+	}
+	return *p == 0 && *s == 0;
+}
+
+int http_route(struct req *r)
+{
+	if (r->err.status)
+		return r->err.status; /* from req_set_uri */
+	bool path_known = false;
+	const char *allowed[8];
+	int nallowed = 0;
+	for (size_t i = 0; i < http_nroutes; i++) {
+		const struct route *rt = &http_routes[i];
+		int64_t params[REQ_MAX_PARAMS];
+		int np;
+		if (!match(rt->pattern, r->path, params, &np))
+			continue;
+		path_known = true;
+		enum http_method m = r->method == HTTP_HEAD ? HTTP_GET : r->method;
+		if (rt->method == m) {
+			r->route = rt;
+			memcpy(r->params, params, sizeof params);
+			r->nparams = np;
+			return XF_OK;
+		}
+		static const char *names[] = {"", "GET", "POST", "PUT", "PATCH", "DELETE"};
+		if (nallowed < 8 && rt->method < HTTP_HEAD)
+			allowed[nallowed++] = names[rt->method];
+	}
+	if (path_known) {
+		struct buf b;
+		buf_init(&b);
+		for (int i = 0; i < nallowed; i++)
+			buf_printf(&b, "%s%s", i ? ", " : "", allowed[i]);
+		resp_header(r, "Allow", buf_cstr(&b));
+		buf_free(&b);
+		xf_fail(&r->err, XF_EINVAL, "method_not_allowed", "该地址不支持 %s 请求",
+		        r->method_name);
+		r->err.http = 405;
+		return r->err.status;
+	}
+	return xf_fail(&r->err, XF_ENOTFOUND, "not_found", "没有这个接口：%s", r->path);
+}
+
+static bool is_write_method(enum http_method m)
+{
+	return m == HTTP_POST || m == HTTP_PUT || m == HTTP_PATCH || m == HTTP_DELETE;
+}
+
+static int authenticate(struct req *r)
+{
+	const char *token = req_cookie(r, AUTH_COOKIE);
+	if (!token)
+		return XF_OK;
+	struct db *db = store_reader(r->app->store, &r->err);
+	if (!db)
+		return r->err.status;
+	int rc = auth_session_lookup(r->app, db, token, &r->user, &r->err);
+	if (rc == XF_OK) {
+		r->authed = true;
+		r->cookie_session = true;
+		auth_session_touch(r->app, &r->user);
+	} else if (rc == XF_EAUTH) {
+		/* A stale cookie: tell the browser to forget it; the route decides. */
+		char hdr[160];
+		auth_clear_cookie_header(r->app, hdr, sizeof hdr);
+		resp_header(r, "Set-Cookie", hdr);
+		return XF_OK;
+	}
+	return rc == XF_EAUTH ? XF_OK : rc;
+}
+
+static int authorise(struct req *r)
+{
+	switch (r->route->perm) {
+	case PERM_PUBLIC:
+		return XF_OK;
+	case PERM_TEST:
+		if (!r->app->cfg.test_mode)
+			return xf_fail(&r->err, XF_ENOTFOUND, "not_found", "没有这个接口：%s",
+			               r->path);
+		return XF_OK;
+	case PERM_LOGIN:
+	case PERM_ADMIN:
+		break;
+	}
+	if (!r->authed) {
+		if (req_cookie(r, AUTH_COOKIE))
+			return xf_fail(&r->err, XF_EAUTH, "session_expired",
+			               "登录已过期，请重新登录");
+		return xf_fail(&r->err, XF_EAUTH, "unauthenticated", "请先登录");
+	}
+	if (r->route->perm == PERM_ADMIN && strcmp(r->user.role, "admin") != 0)
+		return xf_fail(&r->err, XF_EPERM, "forbidden", "没有权限执行此操作");
+	return XF_OK;
+}
+
+static int check_csrf(struct req *r)
+{
+	if (!r->route->csrf || !r->cookie_session || !is_write_method(r->method))
+		return XF_OK;
+	const char *t = req_header(r, "X-CSRF-Token");
+	if (!t || !str_eq_ct(t, r->user.csrf))
+		return xf_fail(&r->err, XF_EPERM, "csrf_failed",
+		               "安全校验失败（缺少或错误的 X-CSRF-Token），请刷新页面后重试");
+	return XF_OK;
+}
+
+static int check_body(struct req *r)
+{
+	const struct route *rt = r->route;
+	if (!rt->body) {
+		if (r->body.len)
+			return xf_fail(&r->err, XF_EINVAL, "unexpected_body", "此接口不接受请求体");
+		return XF_OK;
+	}
+	const char *ct = req_header(r, "Content-Type");
+	if (!ct || strncasecmp(ct, "application/json", 16) != 0) {
+		xf_fail(&r->err, XF_EINVAL, "unsupported_media_type",
+		        "请求体必须是 JSON（Content-Type: application/json）");
+		r->err.http = 415;
+		return r->err.status;
+	}
+	int rc = jv_parse(r->body.data, r->body.len, &r->json, &r->err);
+	if (rc == XF_OK)
+		rc = jv_check(r->json, rt->body, &r->err);
+	if (rc != XF_OK && strcmp(r->err.code, "invalid_json") != 0 &&
+	    strcmp(r->err.code, "invalid_utf8") != 0 && strcmp(r->err.code, "duplicate_key") != 0)
+		r->err.http = 422;
+	return rc;
+}
+
+int http_dispatch(struct req *r)
+{
+	int rc = r->route ? XF_OK : http_route(r);
+	if (rc != XF_OK)
+		return rc;
+	if (r->body_too_big)
+		return xf_fail(&r->err, XF_ETOOBIG, "body_too_large", "请求体过大（上限 %zu 字节）",
+		               r->route->max_body);
+	if ((rc = authenticate(r)) != XF_OK || (rc = authorise(r)) != XF_OK ||
+	    (rc = check_csrf(r)) != XF_OK || (rc = check_body(r)) != XF_OK)
+		return rc;
+	const char *idem = req_header(r, "Idempotency-Key");
+	if (idem && is_write_method(r->method) && r->route->perm != PERM_PUBLIC) {
+		size_t n = strlen(idem);
+		if (n == 0 || n > 128 || !utf8_valid(idem, n))
+			return xf_fail_field(&r->err, XF_EINVAL, "bad_idempotency_key",
+			                     "Idempotency-Key",
+			                     "Idempotency-Key 应为 1–128 个字符");
+		r->idem_key = idem;
+		/* The key binds method, path and body. */
+		struct buf b;
+		buf_init(&b);
+		buf_printf(&b, "%s %s\n", r->method_name, r->path);
+		buf_append(&b, r->body.data ? r->body.data : "", r->body.len);
+		crypto_digest_hex(b.data, b.len, r->body_hash);
+		buf_free(&b);
+	}
+	rc = r->route->handler(r);
+	if (rc == XF_PENDING && !r->write)
+		abort(); /* a handler said pending without queueing work */
+	return rc;
+}
+
+/* ---- the write path: idempotency and audit wrap the handler's job ---- */
+
+static int idem_lookup(struct db *db, struct req *r, struct xf_err *err)
+{
+	struct db_stmt *st = db_prep(db,
+	                             "SELECT body_hash, status, response FROM idempotency "
+	                             "WHERE user_id = ? AND key = ?",
+	                             err);
+	if (!st)
+		return err->status;
+	db_bind_int(st, 1, r->authed ? r->user.id : 0);
+	db_bind_text(st, 2, r->idem_key);
+	int rc = db_step(st, err);
+	if (rc == DB_DONE)
+		return XF_ENOTFOUND;
+	if (rc != DB_ROW)
+		return rc;
+	if (strcmp(db_col_text(st, 0), r->body_hash) != 0) {
+		db_reset(st);
+		return xf_fail(err, XF_ECONFLICT, "idempotency_key_reused",
+		               "该 Idempotency-Key 已用于另一个不同的请求");
+	}
+	r->replayed = true;
+	resp_json(r, (int)db_col_int(st, 1), db_col_text(st, 2));
+	db_reset(st);
+	return XF_OK;
+}
+
+static int audit_row(struct db *db, struct req *r, struct xf_err *err)
+{
+	char target[96];
+	snprintf(target, sizeof target, "%s", r->path);
+	return db_run(db, err,
+	              "INSERT INTO audit(at, user_id, ip, action, target, outcome) "
+	              "VALUES (?, ?, ?, ?, ?, 'ok')",
+	              "iittt", clock_now(), r->authed ? r->user.id : 0, r->client_ip,
+	              r->route->audit, target);
+}
+
+static int run_write(struct db *db, void *arg, struct xf_err *err)
+{
+	struct req *r = arg;
+	int rc;
+	if (r->idem_key) {
+		rc = idem_lookup(db, r, err);
+		if (rc == XF_OK || rc != XF_ENOTFOUND)
+			return rc;
+		xf_err_clear(err);
+	}
+	rc = r->write(db, r, err);
+	if (rc != XF_OK)
+		return rc;
+	if (r->route->audit && (rc = audit_row(db, r, err)) != XF_OK)
+		return rc;
+	if (r->idem_key)
+		rc = db_run(db, err,
+		            "INSERT INTO idempotency(user_id, key, method, path, body_hash, status,"
+		            " response, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		            "ittttiti", r->authed ? r->user.id : 0, r->idem_key, r->method_name,
+		            r->path, r->body_hash, (int64_t)r->resp.status, buf_cstr(&r->resp.body),
+		            clock_now());
+	return rc;
+}
+
+int req_write(struct req *r, write_fn fn, void *arg)
+{
+	r->write = fn;
+	r->write_arg = arg;
+	memset(&r->job, 0, sizeof r->job);
+	r->job.fn = run_write;
+	r->job.arg = r;
+	return XF_PENDING;
+}
+
+void http_finish_job(struct req *r)
+{
+	if (r->job.status != XF_OK) {
+		r->err = r->job.err;
+		http_error_response(r);
+		return;
+	}
+	if (r->replayed)
+		resp_header(r, "Idempotent-Replayed", "true");
+}

@@ -1,0 +1,260 @@
+#include "demo.h"
+#include "../auth/auth.h"
+#include "../core/clock.h"
+#include "../core/crypto.h"
+#include "../store/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct embedded_file {
+	int version;
+	const char *name;
+	const char *text;
+};
+extern const struct embedded_file xf_data_files[];
+
+static const char *data_file(const char *name)
+{
+	for (const struct embedded_file *f = xf_data_files; f->name; f++)
+		if (strcmp(f->name, name) == 0)
+			return f->text;
+	return NULL;
+}
+
+#define CITY_CODE "420200000000"
+
+static int insert_place(struct db *db, int64_t parent, const char *parent_path, const char *kind,
+                        const char *code, const char *name, int64_t district, int64_t *id_out,
+                        char *path_out, size_t path_len, struct xf_err *err)
+{
+	struct db_stmt *st = db_prep(db,
+	                             "INSERT INTO places(parent_id, kind, code, name, path,"
+	                             " district_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+	                             " RETURNING id",
+	                             err);
+	if (!st)
+		return err->status;
+	/* The path needs the new id: insert with a unique provisional path, then set it. */
+	char tmp[96];
+	snprintf(tmp, sizeof tmp, "tmp:%s", code);
+	if (parent)
+		db_bind_int(st, 1, parent);
+	else
+		db_bind_null(st, 1);
+	db_bind_text(st, 2, kind);
+	db_bind_text(st, 3, code);
+	db_bind_text(st, 4, name);
+	db_bind_text(st, 5, tmp);
+	if (district)
+		db_bind_int(st, 6, district);
+	else
+		db_bind_null(st, 6);
+	db_bind_int(st, 7, clock_now());
+	int rc = db_step(st, err);
+	if (rc != DB_ROW)
+		return rc < 0 ? rc : XF_EDB;
+	int64_t id = db_col_int(st, 0);
+	db_reset(st);
+	snprintf(path_out, path_len, "%s%lld/", parent_path, (long long)id);
+	rc = db_run(db, err,
+	            "UPDATE places SET path = ?, district_id = coalesce(district_id, ?)"
+	            " WHERE id = ?",
+	            "tii", path_out, strcmp(kind, "district") == 0 ? id : district, id);
+	*id_out = id;
+	return rc;
+}
+
+int demo_create_root(struct db *db, int64_t *root_id, struct xf_err *err)
+{
+	if (db_int(db, err, root_id, "SELECT id FROM places WHERE parent_id IS NULL", "") == XF_OK)
+		return XF_OK;
+	xf_err_clear(err);
+	char path[32];
+	return insert_place(db, 0, "/", "city", CITY_CODE, "黄石市", 0, root_id, path, sizeof path,
+	                    err);
+}
+
+/* NBS names some communities "…社区居委会": people say "…社区". */
+static void display_name(const char *nbs, char *out, size_t n)
+{
+	snprintf(out, n, "%s", nbs);
+	size_t len = strlen(out), suf = strlen("居委会");
+	if (len > suf && strcmp(out + len - suf, "居委会") == 0)
+		out[len - suf] = 0;
+	len = strlen(out);
+	suf = strlen("村委会");
+	if (len > suf && strcmp(out + len - suf, "村委会") == 0)
+		strcpy(out + len - suf, "村");
+}
+
+struct account {
+	const char *username, *display, *role, *place_code;
+};
+
+/* Place codes refer to the real tree (communities) or the generated grids under them. */
+static const struct account accounts[] = {
+    {"admin", "市级管理员", "admin", CITY_CODE},
+    {"jiedao", "王建国（澄月街道党工委）", "street_official", "420203009000"},
+    {"shequ", "李红梅（大智路社区书记）", "community_worker", "420203009002"},
+    {"shequ2", "张桂芳（友爱街社区书记）", "community_worker", "420205003001"},
+    {"shequ3", "陈志强（沈家营社区主任）", "community_worker", "420202005003"},
+    {"wangge", "刘晓燕（大智路社区第一网格员）", "grid_worker", "420203009002001"},
+    {"dangyuan", "赵卫东（党员）", "party_member", "420203009002001"},
+    {"jumin", "孙秀英（居民）", "resident", "420203009002002"},
+    {"danwei", "黄石公交集团", "unit", "420203009002"},
+    {"wuye", "大智物业服务有限公司", "property", "420203009002001"},
+    {"shangdian", "大智路积分超市", "shop", "420203009002"},
+    {"daibiao", "周明（市党代表）", "delegate", "420203009002"},
+    {"shenji", "审计员", "auditor", CITY_CODE},
+};
+
+static const char *grid_names[] = {"第一网格", "第二网格", "第三网格",
+                                   "第四网格", "第五网格", "第六网格"};
+
+static bool seed_community(const char *code)
+{
+	return strcmp(code, "420203009002") == 0 || strcmp(code, "420205003001") == 0 ||
+	       strcmp(code, "420202005003") == 0 || strcmp(code, "420205003006") == 0 ||
+	       strcmp(code, "420202007003") == 0;
+}
+
+static int add_grids(struct db *db, int64_t community, const char *cpath, const char *ccode,
+                     int64_t district, int ngrids, int nbuildings, struct demo_stats *st,
+                     struct xf_err *err)
+{
+	for (int g = 0; g < ngrids; g++) {
+		char code[32], path[256], bcode[40], bpath[256], bname[64];
+		int64_t gid, bid;
+		snprintf(code, sizeof code, "%s%03d", ccode, g + 1);
+		int rc = insert_place(db, community, cpath, "grid", code, grid_names[g], district,
+		                      &gid, path, sizeof path, err);
+		if (rc != XF_OK)
+			return rc;
+		st->grids++;
+		for (int b = 0; b < nbuildings; b++) {
+			snprintf(bcode, sizeof bcode, "%s%03d", code, b + 1);
+			snprintf(bname, sizeof bname, "%d 栋", g * nbuildings + b + 1);
+			rc = insert_place(db, gid, path, "building", bcode, bname, district, &bid,
+			                  bpath, sizeof bpath, err);
+			if (rc != XF_OK)
+				return rc;
+			st->buildings++;
+		}
+	}
+	return XF_OK;
+}
+
+int demo_generate(struct db *db, enum demo_scale scale, const char *password, struct demo_stats *st,
+                  struct xf_err *err)
+{
+	memset(st, 0, sizeof *st);
+	const char *csv = data_file("huangshi-divisions");
+	if (!csv)
+		return xf_fail(err, XF_EINTERNAL, "data_missing", "程序缺少内置的区划数据");
+	int rc = db_begin(db, true, err);
+	if (rc != XF_OK)
+		return rc;
+	int64_t root, district = 0, street = 0;
+	char root_path[32] = "", dpath[64] = "", spath[128] = "", last_d[16] = "", last_s[16] = "";
+	if ((rc = demo_create_root(db, &root, err)) != XF_OK)
+		goto fail;
+	snprintf(root_path, sizeof root_path, "/%lld/", (long long)root);
+	const char *line = strchr(csv, '\n'); /* skip the header */
+	while (line && *++line) {
+		const char *end = strchr(line, '\n');
+		size_t n = end ? (size_t)(end - line) : strlen(line);
+		char row[512], *f[6], *save = NULL;
+		if (n == 0 || n >= sizeof row)
+			break;
+		memcpy(row, line, n);
+		row[n] = 0;
+		int k = 0;
+		for (char *t = strtok_r(row, ",\r", &save); t && k < 6;
+		     t = strtok_r(NULL, ",\r", &save))
+			f[k++] = t;
+		line = end;
+		if (k != 6)
+			continue;
+		char code[32], name[128];
+		if (strcmp(f[0], last_d) != 0) {
+			snprintf(code, sizeof code, "%s000000", f[0]);
+			if ((rc = insert_place(db, root, root_path, "district", code, f[1], 0,
+			                       &district, dpath, sizeof dpath, err)) != XF_OK)
+				goto fail;
+			snprintf(last_d, sizeof last_d, "%s", f[0]);
+			st->districts++;
+		}
+		if (strcmp(f[2], last_s) != 0) {
+			if ((rc = insert_place(db, district, dpath, "street", f[2], f[3], district,
+			                       &street, spath, sizeof spath, err)) != XF_OK)
+				goto fail;
+			snprintf(last_s, sizeof last_s, "%s", f[2]);
+			st->streets++;
+		}
+		int64_t community;
+		char cpath[192];
+		display_name(f[5], name, sizeof name);
+		if ((rc = insert_place(db, street, spath, "community", f[4], name, district,
+		                       &community, cpath, sizeof cpath, err)) != XF_OK)
+			goto fail;
+		st->communities++;
+		int ngrids = 0, nbuild = 0;
+		if (seed_community(f[4])) {
+			ngrids = 3;
+			nbuild = scale == DEMO_CITY ? 12 : 4;
+		} else if (scale == DEMO_CITY) {
+			ngrids = 4 + (int)(community % 3);
+			nbuild = 8 + (int)(community % 5);
+		}
+		if ((rc = add_grids(db, community, cpath, f[4], district, ngrids, nbuild, st,
+		                    err)) != XF_OK)
+			goto fail;
+	}
+	char hash[128];
+	if ((rc = crypto_pw_hash(password, hash, sizeof hash, err)) != XF_OK)
+		goto fail;
+	for (size_t i = 0; i < XF_ARRAY_LEN(accounts); i++) {
+		int64_t place;
+		if ((rc = db_int(db, err, &place, "SELECT id FROM places WHERE code = ?", "t",
+		                 accounts[i].place_code)) != XF_OK)
+			goto fail;
+		/* Each account its own salt: hash again (argon2id, a few hundred ms in all). */
+		if (i > 0 && (rc = crypto_pw_hash(password, hash, sizeof hash, err)) != XF_OK)
+			goto fail;
+		if ((rc = auth_user_create(db, accounts[i].username, hash, accounts[i].display,
+		                           accounts[i].role, place, false, NULL, err)) != XF_OK)
+			goto fail;
+		st->accounts++;
+	}
+	if ((rc = store_meta_set(db, "demo", "1", err)) != XF_OK ||
+	    (rc = store_meta_set(db, "demo_scale", scale == DEMO_CITY ? "city" : "small", err)) !=
+	        XF_OK)
+		goto fail;
+	if ((rc = db_int(db, err, &st->places, "SELECT count(*) FROM places", "")) != XF_OK)
+		goto fail;
+	return db_commit(db, err);
+fail:
+	db_rollback(db);
+	return rc;
+}
+
+int demo_reset_passwords(struct db *db, const char *password, struct xf_err *err)
+{
+	int rc = db_begin(db, true, err);
+	if (rc != XF_OK)
+		return rc;
+	for (size_t i = 0; i < XF_ARRAY_LEN(accounts); i++) {
+		char hash[128];
+		if ((rc = crypto_pw_hash(password, hash, sizeof hash, err)) != XF_OK ||
+		    (rc = db_run(
+		         db, err,
+		         "UPDATE users SET password_hash = ?, updated_at = ? WHERE username = ?",
+		         "tit", hash, clock_now(), accounts[i].username)) != XF_OK) {
+			db_rollback(db);
+			return rc;
+		}
+	}
+	return db_commit(db, err);
+}

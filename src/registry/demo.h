@@ -1,0 +1,23 @@
+/* The demo city: Huangshi's real districts, streets and communities (NBS codes), grids and
+ * buildings under them, and the demo accounts. The registry issue grows it into a year of
+ * activity. */
+#ifndef XF_DEMO_H
+#define XF_DEMO_H
+
+#include "../store/db.h"
+
+enum demo_scale { DEMO_SMALL, DEMO_CITY };
+
+struct demo_stats {
+	int64_t places, districts, streets, communities, grids, buildings, accounts;
+};
+
+/* The deployment root, 黄石市 (kind city), if absent. */
+int demo_create_root(struct db *db, int64_t *root_id, struct xf_err *err);
+/* Fill a freshly migrated database; marks it as a demo city (meta demo=1). One transaction. */
+int demo_generate(struct db *db, enum demo_scale scale, const char *password, struct demo_stats *st,
+                  struct xf_err *err);
+/* Set every demo account's password (for `xingfu demo --password` on an existing demo). */
+int demo_reset_passwords(struct db *db, const char *password, struct xf_err *err);
+
+#endif

@@ -1,0 +1,355 @@
+#include "store.h"
+#include "../core/log.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct embedded_file {
+	int version;
+	const char *name;
+	const char *text;
+};
+extern const struct embedded_file xf_migrations_sqlite[];
+
+int store_schema_version(void)
+{
+	int v = 0;
+	for (const struct embedded_file *m = xf_migrations_sqlite; m->name; m++)
+		if (m->version > v)
+			v = m->version;
+	return v;
+}
+
+int store_db_version(struct db *db, int64_t *out, struct xf_err *err)
+{
+	int64_t n = 0;
+	int rc =
+	    db_int(db, err, &n,
+	           "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='meta'", "");
+	if (rc != XF_OK)
+		return rc;
+	if (n == 0) {
+		rc = db_int(db, err, &n, "SELECT count(*) FROM sqlite_master", "");
+		if (rc != XF_OK)
+			return rc;
+		if (n > 0)
+			return xf_fail(err, XF_EINVAL, "not_xingfu_database",
+			               "数据库 %s 不是 xingfu 数据库（已有其他表）", db_target(db));
+		*out = 0;
+		return XF_OK;
+	}
+	char v[32];
+	rc = store_meta_get(db, "schema_version", v, sizeof v, err);
+	if (rc == XF_ENOTFOUND) {
+		*out = 0;
+		return XF_OK;
+	}
+	if (rc != XF_OK)
+		return rc;
+	*out = atoll(v);
+	return XF_OK;
+}
+
+int store_check_version(struct db *db, struct xf_err *err)
+{
+	int64_t v;
+	int rc = store_db_version(db, &v, err);
+	if (rc != XF_OK)
+		return rc;
+	int mine = store_schema_version();
+	if (v == 0)
+		return xf_fail(err, XF_EINVAL, "db_not_initialised",
+		               "数据库 %s 尚未初始化，请先运行 xingfu init", db_target(db));
+	if (v > mine)
+		return xf_fail(
+		    err, XF_EINVAL, "db_too_new",
+		    "数据库结构版本 %lld 比本程序支持的版本 %d 新，请升级 xingfu 后再使用",
+		    (long long)v, mine);
+	if (v < mine)
+		return xf_fail(err, XF_EINVAL, "db_needs_migration",
+		               "数据库结构版本 %lld 低于本程序的版本 %d，请先运行 xingfu migrate",
+		               (long long)v, mine);
+	return XF_OK;
+}
+
+int store_meta_get(struct db *db, const char *key, char *out, size_t outlen, struct xf_err *err)
+{
+	struct db_stmt *st = db_prep(db, "SELECT value FROM meta WHERE key = ?", err);
+	if (!st)
+		return err->status;
+	db_bind_text(st, 1, key);
+	int rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		snprintf(out, outlen, "%s", db_col_text(st, 0));
+		db_reset(st);
+		return XF_OK;
+	}
+	if (rc == DB_DONE)
+		return xf_fail(err, XF_ENOTFOUND, "not_found", "没有设置项 %s", key);
+	return rc;
+}
+
+int store_meta_set(struct db *db, const char *key, const char *value, struct xf_err *err)
+{
+	return db_run(db, err,
+	              "INSERT INTO meta(key, value) VALUES (?, ?) "
+	              "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+	              "tt", key, value);
+}
+
+int store_migrate(struct db *db, struct xf_err *err)
+{
+	int64_t cur;
+	int rc = store_db_version(db, &cur, err);
+	if (rc != XF_OK)
+		return rc;
+	int mine = store_schema_version();
+	if (cur > mine)
+		return store_check_version(db, err);
+	for (const struct embedded_file *m = xf_migrations_sqlite; m->name; m++) {
+		if (m->version <= cur)
+			continue;
+		if ((rc = db_begin(db, true, err)) != XF_OK)
+			return rc;
+		char v[24];
+		snprintf(v, sizeof v, "%d", m->version);
+		if ((rc = db_exec_script(db, m->text, err)) != XF_OK ||
+		    (rc = store_meta_set(db, "schema_version", v, err)) != XF_OK ||
+		    (rc = db_commit(db, err)) != XF_OK) {
+			db_rollback(db);
+			return rc;
+		}
+		log_info("migration %s applied", m->name);
+	}
+	return XF_OK;
+}
+
+/* ---- the store: readers and the writer thread ---- */
+
+struct store {
+	char *target;
+	pthread_key_t reader_key;
+	struct db *wdb;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct write_job *head, *tail;
+	bool stopping;
+	struct writer_stats stats;
+};
+
+static void reader_free(void *p)
+{
+	db_close(p);
+}
+
+struct db *store_reader(struct store *s, struct xf_err *err)
+{
+	struct db *db = pthread_getspecific(s->reader_key);
+	if (db)
+		return db;
+	if (db_open(s->target, DB_OPEN_READER, &db, err) != XF_OK)
+		return NULL;
+	pthread_setspecific(s->reader_key, db);
+	return db;
+}
+
+static void settle(struct write_job *j, int status, const struct xf_err *err)
+{
+	j->status = status;
+	if (status != XF_OK && err)
+		j->err = *err;
+	if (j->done)
+		j->done(j);
+}
+
+/* Run one batch: every job in its own SAVEPOINT, one COMMIT (one fsync) for all. */
+static void run_batch(struct store *s, struct write_job *batch, size_t n)
+{
+	struct xf_err err;
+	xf_err_clear(&err);
+	int rc = db_begin(s->wdb, true, &err);
+	if (rc == XF_OK) {
+		for (struct write_job *j = batch; j; j = j->next) {
+			xf_err_clear(&j->err);
+			j->status = db_savepoint(s->wdb, &j->err);
+			if (j->status == XF_OK)
+				j->status = j->fn(s->wdb, j->arg, &j->err);
+			if (!db_in_tx(s->wdb)) {
+				/* The engine rolled back the whole transaction (FULL, IOERR,
+				 * NOMEM): nothing in this batch survived. */
+				rc = xf_fail(&err, XF_EDB, "write_failed", "写入失败（%s），请重试",
+				             j->err.message);
+				break;
+			}
+			if (j->status == XF_OK) {
+				struct xf_err e2;
+				if (db_release(s->wdb, &e2) != XF_OK)
+					j->status = e2.status, j->err = e2;
+			} else {
+				db_rollback_to(s->wdb);
+			}
+		}
+		if (rc == XF_OK)
+			rc = db_commit(s->wdb, &err);
+		if (rc != XF_OK)
+			db_rollback(s->wdb);
+	}
+	pthread_mutex_lock(&s->mu);
+	s->stats.jobs += n;
+	if (rc == XF_OK) {
+		s->stats.commits++;
+		if (n > s->stats.max_batch)
+			s->stats.max_batch = n;
+	} else {
+		s->stats.failed++;
+	}
+	pthread_mutex_unlock(&s->mu);
+	for (struct write_job *j = batch, *next; j; j = next) {
+		next = j->next; /* done() may free j */
+		if (rc != XF_OK)
+			settle(j, rc, &err);
+		else
+			settle(j, j->status, &j->err);
+	}
+}
+
+static void *writer_main(void *arg)
+{
+	struct store *s = arg;
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		while (!s->head && !s->stopping)
+			pthread_cond_wait(&s->cv, &s->mu);
+		if (!s->head && s->stopping)
+			break;
+		struct write_job *batch = s->head, *last = batch;
+		size_t n = 1;
+		while (last->next && n < STORE_MAX_BATCH) {
+			last = last->next;
+			n++;
+		}
+		s->head = last->next;
+		if (!s->head)
+			s->tail = NULL;
+		last->next = NULL;
+		pthread_mutex_unlock(&s->mu);
+		run_batch(s, batch, n);
+		pthread_mutex_lock(&s->mu);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+int store_open(const char *target, struct store **out, struct xf_err *err)
+{
+	*out = NULL;
+	struct db *wdb;
+	int rc = db_open(target, DB_OPEN_WRITER, &wdb, err);
+	if (rc != XF_OK)
+		return rc;
+	if ((rc = store_check_version(wdb, err)) != XF_OK) {
+		db_close(wdb);
+		return rc;
+	}
+	struct store *s = xcalloc(1, sizeof *s);
+	s->target = xstrdup(target);
+	s->wdb = wdb;
+	pthread_key_create(&s->reader_key, reader_free);
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
+	if (pthread_create(&s->thread, NULL, writer_main, s) != 0) {
+		store_close(s);
+		return xf_fail(err, XF_EINTERNAL, "thread_failed", "无法启动写入线程");
+	}
+	*out = s;
+	return XF_OK;
+}
+
+void store_close(struct store *s)
+{
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->mu);
+	s->stopping = true;
+	pthread_cond_signal(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	if (s->thread)
+		pthread_join(s->thread, NULL);
+	db_close(s->wdb);
+	struct db *mine = pthread_getspecific(s->reader_key);
+	if (mine) {
+		db_close(mine);
+		pthread_setspecific(s->reader_key, NULL);
+	}
+	pthread_key_delete(s->reader_key);
+	pthread_mutex_destroy(&s->mu);
+	pthread_cond_destroy(&s->cv);
+	free(s->target);
+	free(s);
+}
+
+const char *store_target(const struct store *s)
+{
+	return s->target;
+}
+
+void store_submit(struct store *s, struct write_job *job)
+{
+	job->next = NULL;
+	pthread_mutex_lock(&s->mu);
+	if (s->stopping) {
+		pthread_mutex_unlock(&s->mu);
+		struct xf_err e;
+		xf_fail(&e, XF_EBUSY, "shutting_down", "服务正在停止，请稍后重试");
+		settle(job, XF_EBUSY, &e);
+		return;
+	}
+	if (s->tail)
+		s->tail->next = job;
+	else
+		s->head = job;
+	s->tail = job;
+	pthread_cond_signal(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+}
+
+struct sync_wait {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool done;
+};
+
+static void sync_done(struct write_job *j)
+{
+	struct sync_wait *w = j->done_ctx;
+	pthread_mutex_lock(&w->mu);
+	w->done = true;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+int store_write(struct store *s, int (*fn)(struct db *, void *, struct xf_err *), void *arg,
+                struct xf_err *err)
+{
+	struct sync_wait w = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false};
+	struct write_job job = {.fn = fn, .arg = arg, .done = sync_done, .done_ctx = &w};
+	store_submit(s, &job);
+	pthread_mutex_lock(&w.mu);
+	while (!w.done)
+		pthread_cond_wait(&w.cv, &w.mu);
+	pthread_mutex_unlock(&w.mu);
+	if (job.status != XF_OK && err)
+		*err = job.err;
+	return job.status;
+}
+
+struct writer_stats store_stats(struct store *s)
+{
+	pthread_mutex_lock(&s->mu);
+	struct writer_stats st = s->stats;
+	pthread_mutex_unlock(&s->mu);
+	return st;
+}

@@ -1,0 +1,335 @@
+/* store/: migrations, version checks, statements, the group-commit writer, backup. */
+#include "../support/testlib.h"
+#include "core/crypto.h"
+#include "core/str.h"
+#include "registry/demo.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct fx {
+	char dir[64];
+	char db[128];
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	ts_tmpdir(f->dir, sizeof f->dir);
+	snprintf(f->db, sizeof f->db, "%s/t.db", f->dir);
+	struct db *db;
+	struct xf_err e;
+	assert_int_equal(db_open(f->db, DB_OPEN_CREATE | DB_OPEN_WRITER, &db, &e), XF_OK);
+	assert_int_equal(store_migrate(db, &e), XF_OK);
+	db_close(db);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	ts_rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static void test_migrations_create_schema_and_are_idempotent(void **state)
+{
+	struct xf_err e;
+	struct db *db;
+	assert_int_equal(db_open(NULL, DB_OPEN_MEMORY, &db, &e), XF_OK);
+	int64_t v;
+	assert_int_equal(store_db_version(db, &v, &e), XF_OK);
+	assert_int_equal(v, 0);
+	assert_int_equal(store_check_version(db, &e), XF_EINVAL);
+	assert_string_equal(e.code, "db_not_initialised");
+	assert_int_equal(store_migrate(db, &e), XF_OK);
+	assert_int_equal(store_migrate(db, &e), XF_OK);
+	assert_int_equal(store_db_version(db, &v, &e), XF_OK);
+	assert_int_equal(v, store_schema_version());
+	assert_int_equal(store_check_version(db, &e), XF_OK);
+	int64_t n;
+	assert_int_equal(db_int(db, &e, &n, "SELECT count(*) FROM users", ""), XF_OK);
+	assert_int_equal(n, 0);
+	db_close(db);
+}
+
+static void test_database_newer_than_binary_is_refused(void **state)
+{
+	struct xf_err e;
+	struct db *db;
+	assert_int_equal(db_open(NULL, DB_OPEN_MEMORY, &db, &e), XF_OK);
+	assert_int_equal(store_migrate(db, &e), XF_OK);
+	assert_int_equal(store_meta_set(db, "schema_version", "999", &e), XF_OK);
+	assert_int_equal(store_check_version(db, &e), XF_EINVAL);
+	assert_string_equal(e.code, "db_too_new");
+	assert_non_null(strstr(e.message, "升级"));
+	assert_int_equal(store_migrate(db, &e), XF_EINVAL);
+	db_close(db);
+}
+
+static void test_a_file_that_is_not_a_database_is_refused(void **state)
+{
+	struct fx *f = *state;
+	char path[160];
+	snprintf(path, sizeof path, "%s/notes.txt", f->dir);
+	FILE *fp = fopen(path, "w");
+	for (int i = 0; i < 200; i++)
+		fputs("这不是数据库。this is not a database\n", fp);
+	fclose(fp);
+	struct xf_err e;
+	struct db *db = (struct db *)1;
+	assert_int_not_equal(db_open(path, DB_OPEN_WRITER, &db, &e), XF_OK);
+	assert_null(db);
+	assert_string_equal(e.code, "not_a_database");
+	/* A SQLite database of someone else's is not ours either. */
+	snprintf(path, sizeof path, "%s/other.db", f->dir);
+	assert_int_equal(db_open(path, DB_OPEN_CREATE | DB_OPEN_WRITER, &db, &e), XF_OK);
+	assert_int_equal(db_exec_script(db, "CREATE TABLE x(a)", &e), XF_OK);
+	int64_t v;
+	assert_int_equal(store_db_version(db, &v, &e), XF_EINVAL);
+	assert_string_equal(e.code, "not_xingfu_database");
+	db_close(db);
+}
+
+static void test_statement_cache_reuses_prepared_statements(void **state)
+{
+	struct xf_err e;
+	struct db *db;
+	assert_int_equal(db_open(NULL, DB_OPEN_MEMORY, &db, &e), XF_OK);
+	static const char *sql = "SELECT ? + 1";
+	struct db_stmt *a = db_prep(db, sql, &e), *b = db_prep(db, sql, &e);
+	assert_ptr_equal(a, b);
+	db_bind_int(a, 1, 41);
+	assert_int_equal(db_step(a, &e), DB_ROW);
+	assert_int_equal(db_col_int(a, 0), 42);
+	/* Reuse after an unfinished step starts clean. */
+	b = db_prep(db, sql, &e);
+	assert_int_equal(db_step(b, &e), DB_ROW);
+	assert_true(db_col_null(b, 0));
+	assert_null(db_prep(db, "SELEKT nonsense", &e));
+	assert_string_equal(e.code, "db_error");
+	db_close(db);
+}
+
+static int insert_place_job(struct db *db, void *arg, struct xf_err *err)
+{
+	int64_t n = *(int64_t *)arg;
+	char code[32], path[32];
+	snprintf(code, sizeof code, "T%lld", (long long)n);
+	snprintf(path, sizeof path, "/t/%lld/", (long long)n);
+	return db_run(db, err,
+	              "INSERT INTO places(kind, code, name, path, created_at) VALUES"
+	              " ('grid', ?, ?, ?, 0)",
+	              "ttt", code, code, path);
+}
+
+static int failing_job(struct db *db, void *arg, struct xf_err *err)
+{
+	int rc = insert_place_job(db, arg, err);
+	if (rc != XF_OK)
+		return rc;
+	return xf_fail(err, XF_ECONFLICT, "rule_broken", "故意失败");
+}
+
+struct async {
+	struct write_job job;
+	int64_t n;
+	pthread_mutex_t *mu;
+	pthread_cond_t *cv;
+	int *left;
+};
+
+static void async_done(struct write_job *j)
+{
+	struct async *a = j->done_ctx;
+	pthread_mutex_lock(a->mu);
+	(*a->left)--;
+	pthread_cond_signal(a->cv);
+	pthread_mutex_unlock(a->mu);
+}
+
+static void test_writer_commits_many_jobs_in_few_batches(void **state)
+{
+	struct fx *f = *state;
+	struct xf_err e;
+	struct store *s;
+	assert_int_equal(store_open(f->db, &s, &e), XF_OK);
+	enum { N = 300 };
+	static struct async jobs[N];
+	pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+	int left = N;
+	for (int i = 0; i < N; i++) {
+		jobs[i] = (struct async){.n = i, .mu = &mu, .cv = &cv, .left = &left};
+		jobs[i].job = (struct write_job){.fn = i == 7 ? failing_job : insert_place_job,
+		                                 .arg = &jobs[i].n,
+		                                 .done = async_done,
+		                                 .done_ctx = &jobs[i]};
+		store_submit(s, &jobs[i].job);
+	}
+	pthread_mutex_lock(&mu);
+	while (left > 0)
+		pthread_cond_wait(&cv, &mu);
+	pthread_mutex_unlock(&mu);
+	struct writer_stats st = store_stats(s);
+	assert_int_equal(st.jobs, N);
+	assert_true(st.commits < N);
+	assert_true(st.max_batch > 1);
+	assert_true(st.max_batch <= STORE_MAX_BATCH);
+	/* The failing job rolled back alone; its neighbours committed. */
+	assert_int_equal(jobs[7].job.status, XF_ECONFLICT);
+	assert_string_equal(jobs[7].job.err.code, "rule_broken");
+	assert_int_equal(jobs[6].job.status, XF_OK);
+	assert_int_equal(jobs[8].job.status, XF_OK);
+	struct db *r = store_reader(s, &e);
+	int64_t n;
+	assert_int_equal(db_int(r, &e, &n, "SELECT count(*) FROM places WHERE code LIKE 'T%'", ""),
+	                 XF_OK);
+	assert_int_equal(n, N - 1);
+	assert_int_equal(db_int(r, &e, &n, "SELECT count(*) FROM places WHERE code = 'T7'", ""),
+	                 XF_OK);
+	assert_int_equal(n, 0);
+	store_close(s);
+}
+
+static void test_sync_write_reports_constraint_errors_and_readers_see_commits(void **state)
+{
+	struct fx *f = *state;
+	struct xf_err e;
+	struct store *s;
+	assert_int_equal(store_open(f->db, &s, &e), XF_OK);
+	int64_t n = 1;
+	assert_int_equal(store_write(s, insert_place_job, &n, &e), XF_OK);
+	assert_int_equal(store_write(s, insert_place_job, &n, &e), XF_ECONFLICT);
+	assert_string_equal(e.code, "constraint");
+	/* A separate connection (as a CLI command would open) sees the commit at once. */
+	struct db *other;
+	assert_int_equal(db_open(f->db, DB_OPEN_READER, &other, &e), XF_OK);
+	int64_t c;
+	assert_int_equal(db_int(other, &e, &c, "SELECT count(*) FROM places WHERE code = 'T1'", ""),
+	                 XF_OK);
+	assert_int_equal(c, 1);
+	db_close(other);
+	store_close(s);
+}
+
+static void test_store_open_refuses_uninitialised_or_newer_databases(void **state)
+{
+	struct fx *f = *state;
+	struct xf_err e;
+	struct store *s;
+	char path[160];
+	snprintf(path, sizeof path, "%s/empty.db", f->dir);
+	struct db *db;
+	assert_int_equal(db_open(path, DB_OPEN_CREATE | DB_OPEN_WRITER, &db, &e), XF_OK);
+	db_close(db);
+	assert_int_equal(store_open(path, &s, &e), XF_EINVAL);
+	assert_string_equal(e.code, "db_not_initialised");
+	assert_int_equal(db_open(f->db, DB_OPEN_WRITER, &db, &e), XF_OK);
+	assert_int_equal(store_meta_set(db, "schema_version", "99", &e), XF_OK);
+	db_close(db);
+	assert_int_equal(store_open(f->db, &s, &e), XF_EINVAL);
+	assert_string_equal(e.code, "db_too_new");
+}
+
+static void test_backup_is_a_consistent_usable_copy(void **state)
+{
+	struct fx *f = *state;
+	struct xf_err e;
+	struct db *db;
+	struct demo_stats ds;
+	crypto_init();
+	crypto_pw_set_min_cost(true);
+	assert_int_equal(db_open(f->db, DB_OPEN_WRITER, &db, &e), XF_OK);
+	assert_int_equal(demo_generate(db, DEMO_SMALL, "password1", &ds, &e), XF_OK);
+	char dest[160];
+	snprintf(dest, sizeof dest, "%s/copy.db", f->dir);
+	assert_int_equal(db_backup(db, dest, &e), XF_OK);
+	db_close(db);
+	struct db *copy;
+	assert_int_equal(db_open(dest, DB_OPEN_READER, &copy, &e), XF_OK);
+	assert_int_equal(store_check_version(copy, &e), XF_OK);
+	int64_t n;
+	assert_int_equal(db_int(copy, &e, &n, "SELECT count(*) FROM places", ""), XF_OK);
+	assert_int_equal(n, ds.places);
+	assert_int_equal(db_int(copy, &e, &n, "SELECT count(*) FROM users", ""), XF_OK);
+	assert_int_equal(n, 13);
+	db_close(copy);
+}
+
+static void test_demo_city_has_the_real_tree(void **state)
+{
+	struct xf_err e;
+	struct db *db;
+	struct demo_stats ds;
+	crypto_init();
+	crypto_pw_set_min_cost(true);
+	assert_int_equal(db_open(NULL, DB_OPEN_MEMORY, &db, &e), XF_OK);
+	assert_int_equal(store_migrate(db, &e), XF_OK);
+	assert_int_equal(demo_generate(db, DEMO_SMALL, "password1", &ds, &e), XF_OK);
+	assert_int_equal(ds.districts, 4);
+	assert_int_equal(ds.streets, 18);
+	assert_int_equal(ds.communities, 135);
+	assert_int_equal(ds.accounts, 13);
+	/* 大智路社区 sits under 澄月街道, 西塞山区, 黄石市; its path says so. */
+	struct db_stmt *st =
+	    db_prep(db,
+	            "SELECT c.name, s.name, d.name, c.path, s.path FROM places c"
+	            " JOIN places s ON s.id = c.parent_id JOIN places d ON d.id = s.parent_id"
+	            " WHERE c.code = '420203009002'",
+	            &e);
+	assert_int_equal(db_step(st, &e), DB_ROW);
+	assert_string_equal(db_col_text(st, 0), "大智路社区");
+	assert_string_equal(db_col_text(st, 1), "澄月街道");
+	assert_string_equal(db_col_text(st, 2), "西塞山区");
+	assert_true(str_has_prefix(db_col_text(st, 3), db_col_text(st, 4)));
+	db_reset(st);
+	int64_t n;
+	assert_int_equal(db_int(db, &e, &n,
+	                        "SELECT count(*) FROM places p JOIN places c ON c.parent_id = p.id"
+	                        " WHERE p.code = '420203009002' AND c.kind = 'grid'",
+	                        ""),
+	                 XF_OK);
+	assert_int_equal(n, 3);
+	assert_int_equal(db_int(db, &e, &n,
+	                        "SELECT count(*) FROM users u JOIN places p ON"
+	                        " p.id = u.place_id WHERE u.username = 'wangge' AND"
+	                        " p.kind = 'grid'",
+	                        ""),
+	                 XF_OK);
+	assert_int_equal(n, 1);
+	char v[8];
+	assert_int_equal(store_meta_get(db, "demo", v, sizeof v, &e), XF_OK);
+	assert_string_equal(v, "1");
+	/* A second generation on the same database fails (codes are unique) and changes nothing. */
+	assert_int_not_equal(demo_generate(db, DEMO_SMALL, "password1", &ds, &e), XF_OK);
+	assert_int_equal(db_int(db, &e, &n, "SELECT count(*) FROM users", ""), XF_OK);
+	assert_int_equal(n, 13);
+	db_close(db);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_migrations_create_schema_and_are_idempotent),
+	    cmocka_unit_test(test_database_newer_than_binary_is_refused),
+	    cmocka_unit_test_setup_teardown(test_a_file_that_is_not_a_database_is_refused, setup,
+	                                    teardown),
+	    cmocka_unit_test(test_statement_cache_reuses_prepared_statements),
+	    cmocka_unit_test_setup_teardown(test_writer_commits_many_jobs_in_few_batches, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_sync_write_reports_constraint_errors_and_readers_see_commits, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_store_open_refuses_uninitialised_or_newer_databases, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_backup_is_a_consistent_usable_copy, setup,
+	                                    teardown),
+	    cmocka_unit_test(test_demo_city_has_the_real_tree),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
