@@ -26,8 +26,9 @@ test: build
 
 # gcc warns differently at -O2: the Release build must also be warning-free.
 test-release:
-	cmake -S . -B $(BUILD)-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF
+	cmake -S . -B $(BUILD)-release -G Ninja -DCMAKE_BUILD_TYPE=Release
 	cmake --build $(BUILD)-release
+	cd $(BUILD)-release && ctest --output-on-failure -j2
 
 test-asan: deps
 	cmake -S . -B $(BUILD)-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DXF_SANITIZE=ON

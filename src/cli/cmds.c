@@ -45,7 +45,7 @@ int cmd_init(int argc, char **argv)
 	struct db *db;
 	if (open_db(path, true, &db, &err) != XF_OK)
 		return cli_fail(&err);
-	int64_t v;
+	int64_t v = 0;
 	if (store_db_version(db, &v, &err) != XF_OK) {
 		db_close(db);
 		return cli_fail(&err);
@@ -155,7 +155,7 @@ int cmd_demo(int argc, char **argv)
 	struct db *db;
 	if (open_db(path, true, &db, &err) != XF_OK)
 		return cli_fail(&err);
-	int64_t v;
+	int64_t v = 0;
 	if (store_db_version(db, &v, &err) != XF_OK) {
 		db_close(db);
 		return cli_fail(&err);

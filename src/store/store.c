@@ -54,7 +54,7 @@ int store_db_version(struct db *db, int64_t *out, struct xf_err *err)
 
 int store_check_version(struct db *db, struct xf_err *err)
 {
-	int64_t v;
+	int64_t v = 0;
 	int rc = store_db_version(db, &v, err);
 	if (rc != XF_OK)
 		return rc;
