@@ -18,6 +18,8 @@ struct cli_opts {
 	const char *password;
 	const char *access_log;
 	const char *outbox_log;
+	const char *trusted_proxies;
+	const char *per_ip_limit;
 	bool generate_only;
 	bool force;
 	const char *pos[8];

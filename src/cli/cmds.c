@@ -122,7 +122,9 @@ int cmd_migrate(int argc, char **argv)
 int cmd_serve(int argc, char **argv)
 {
 	struct cli_opts o;
-	int rc = cli_parse("serve", argc, argv, "db,listen,key-file,access-log,outbox-log", 0, &o);
+	int rc =
+	    cli_parse("serve", argc, argv,
+	              "db,listen,key-file,access-log,outbox-log,trusted-proxy,per-ip-limit", 0, &o);
 	if (rc)
 		return rc;
 	return cli_serve_db(cli_db(&o, "xingfu.db"), &o, false, NULL);
@@ -132,7 +134,8 @@ int cmd_demo(int argc, char **argv)
 {
 	struct cli_opts o;
 	int rc = cli_parse("demo", argc, argv,
-	                   "db,listen,key-file,scale,password,generate-only,access-log,outbox-log",
+	                   "db,listen,key-file,scale,password,generate-only,access-log,outbox-log,"
+	                   "trusted-proxy,per-ip-limit",
 	                   0, &o);
 	if (rc)
 		return rc;

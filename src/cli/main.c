@@ -23,11 +23,13 @@ static const struct command commands[] = {
      "依次应用尚未应用的迁移。数据库比程序新时拒绝执行。"},
     {"serve", cmd_serve,
      "xingfu serve [--db FILE] [--listen ADDR] [--key-file FILE] [--access-log FILE]"
-     " [--outbox-log FILE]",
+     " [--outbox-log FILE] [--trusted-proxy IP,IP] [--per-ip-limit N]",
      "启动 HTTP 服务",
      "在 --listen（默认 127.0.0.1:8080）上提供 JSON API。访问日志为 JSON 行\n"
      "（默认写到标准输出，--access-log - 关闭写文件以外的输出）；通知默认写入\n"
-     "<数据库>.outbox.log。Ctrl-C 或 SIGTERM 时处理完在途请求后退出。"},
+     "<数据库>.outbox.log。--trusted-proxy 列出反向代理的地址（只信任它们的\n"
+     "X-Forwarded-For）；--per-ip-limit 限制单个地址的并发连接数（默认 0 不限）。\n"
+     "Ctrl-C 或 SIGTERM 时处理完在途请求后退出。"},
     {"demo", cmd_demo,
      "xingfu demo [--scale small|city] [--db FILE] [--listen ADDR] [--password P]"
      " [--generate-only]",

@@ -5,6 +5,7 @@
 #include "../core/clock.h"
 #include "../core/crypto.h"
 #include "../core/log.h"
+#include "../core/str.h"
 #include "../http/server.h"
 #include "../sched/outbox.h"
 #include "../sched/sched.h"
@@ -55,6 +56,8 @@ int cli_parse(const char *cmd, int argc, char **argv, const char *allowed, int m
 	    {"password", offsetof(struct cli_opts, password), false},
 	    {"access-log", offsetof(struct cli_opts, access_log), false},
 	    {"outbox-log", offsetof(struct cli_opts, outbox_log), false},
+	    {"trusted-proxy", offsetof(struct cli_opts, trusted_proxies), false},
+	    {"per-ip-limit", offsetof(struct cli_opts, per_ip_limit), false},
 	    {"generate-only", offsetof(struct cli_opts, generate_only), true},
 	    {"force", offsetof(struct cli_opts, force), true},
 	};
@@ -140,6 +143,16 @@ int cli_serve_db(const char *db, const struct cli_opts *o, bool print_demo_accou
 {
 	struct xf_err err;
 	xf_err_clear(&err);
+	int per_ip = 0;
+	if (o->per_ip_limit) {
+		int64_t n;
+		if (!parse_i64(o->per_ip_limit, &n) || n < 0 || n > 100000) {
+			fprintf(stderr,
+			        "xingfu: --per-ip-limit 应为 0–100000 的整数（0 表示不限）\n");
+			return CLI_EXIT_USAGE;
+		}
+		per_ip = (int)n;
+	}
 	struct stat st;
 	if (stat(db, &st) != 0) {
 		fprintf(stderr, "xingfu: 数据库 %s 不存在；先运行 xingfu init --db %s\n", db, db);
@@ -151,6 +164,10 @@ int cli_serve_db(const char *db, const struct cli_opts *o, bool print_demo_accou
 	struct app app = {0};
 	app_config_defaults(&app.cfg);
 	snprintf(app.cfg.listen, sizeof app.cfg.listen, "%s", cli_listen(o));
+	app.cfg.per_ip_limit = per_ip;
+	if (o->trusted_proxies)
+		snprintf(app.cfg.trusted_proxies, sizeof app.cfg.trusted_proxies, "%s",
+		         o->trusted_proxies);
 	if (o->outbox_log)
 		snprintf(app.cfg.outbox_log, sizeof app.cfg.outbox_log, "%s", o->outbox_log);
 	else

@@ -369,6 +369,51 @@ static void test_64_concurrent_writes_share_commits(void **state)
 	assert_true(commits < jobs);
 }
 
+struct conc_login {
+	int port;
+	pthread_barrier_t *bar;
+	int status;
+};
+
+static void *login_once(void *arg)
+{
+	struct conc_login *c = arg;
+	pthread_barrier_wait(c->bar);
+	struct hresp r;
+	if (http_req(c->port, "POST", "/api/session", NULL,
+	             "{\"username\":\"shangdian\",\"password\":\"" DEMO_PW "\"}", &r) == 0)
+		c->status = r.status;
+	hr_free(&r);
+	return NULL;
+}
+
+/* The issue's figure: 64 concurrent POSTs (each stores a session and an audit row) are
+ * answered after fewer commits than requests. */
+static void test_64_concurrent_posts_are_answered_with_fewer_commits(void **state)
+{
+	enum { N = 64 };
+	pthread_barrier_t bar;
+	pthread_barrier_init(&bar, NULL, N);
+	pthread_t th[N];
+	struct conc_login cs[N];
+	struct writer_stats before = store_stats(T.app.store);
+	for (int i = 0; i < N; i++) {
+		cs[i] = (struct conc_login){T.port, &bar, 0};
+		pthread_create(&th[i], NULL, login_once, &cs[i]);
+	}
+	for (int i = 0; i < N; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(cs[i].status, 200);
+	}
+	pthread_barrier_destroy(&bar);
+	struct writer_stats after = store_stats(T.app.store);
+	uint64_t jobs = after.jobs - before.jobs, commits = after.commits - before.commits;
+	printf("# 64 concurrent POST /api/session: %llu jobs in %llu commits\n",
+	       (unsigned long long)jobs, (unsigned long long)commits);
+	assert_int_equal(jobs, N);
+	assert_true(commits < N);
+}
+
 static void test_session_expires_after_idle_time_and_logout_ends_it(void **state)
 {
 	char hdrs[512];
@@ -547,6 +592,7 @@ int main(void)
 	    cmocka_unit_test(test_oversize_headers_get_431_json),
 	    cmocka_unit_test(test_idempotency_key_replays_and_detects_reuse),
 	    cmocka_unit_test(test_64_concurrent_writes_share_commits),
+	    cmocka_unit_test(test_64_concurrent_posts_are_answered_with_fewer_commits),
 	    cmocka_unit_test(test_session_expires_after_idle_time_and_logout_ends_it),
 	    cmocka_unit_test(test_admin_routes_refuse_other_roles),
 	    cmocka_unit_test(test_outbox_is_delivered_by_the_scheduler),

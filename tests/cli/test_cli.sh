@@ -35,6 +35,7 @@ expect_grep "help names --listen" "--listen" "$D/out"
 expect_exit 2 "unknown flag" -- "$XF" serve --bogus
 [ "$(wc -l <"$D/err")" = 1 ] && ok "usage error is one line" || bad "usage error is one line"
 expect_exit 2 "flag without value" -- "$XF" serve --db
+expect_exit 2 "bad --per-ip-limit" -- "$XF" serve --db "$D/x.db" --per-ip-limit lots
 expect_exit 2 "bad --scale" -- "$XF" demo --scale huge --db "$D/x.db"
 
 expect_exit 0 "init" -- "$XF" init --db "$D/a.db" --admin chief
@@ -64,7 +65,8 @@ expect_exit 0 "demo --generate-only" -- "$XF" demo --generate-only --db "$D/demo
 expect_grep "demo counts places" "135" "$D/out"
 
 # Serve the demo on an ephemeral port.
-"$XF" serve --db "$D/demo.db" --listen 127.0.0.1:0 --access-log "$D/access.log" >"$D/serve.out" 2>"$D/serve.err" &
+"$XF" serve --db "$D/demo.db" --listen 127.0.0.1:0 --access-log "$D/access.log" \
+  --trusted-proxy 127.0.0.1 --per-ip-limit 50 >"$D/serve.out" 2>"$D/serve.err" &
 SERVER_PID=$!
 PORT=""
 for _ in $(seq 1 100); do
@@ -78,6 +80,7 @@ login() {
     -d "{\"username\":\"$1\",\"password\":\"$2\"}" "http://127.0.0.1:$PORT/api/session"
 }
 [ "$(login admin firstpass1)" = 200 ] && ok "demo admin signs in" || bad "demo admin signs in"
+curl -s -o /dev/null -H 'X-Forwarded-For: 203.0.113.5' "http://127.0.0.1:$PORT/healthz"
 [ "$(login danwei firstpass1)" = 200 ] && ok "demo unit account signs in" || bad "demo unit account"
 
 # A CLI write while the server runs: the server sees it at once.
@@ -99,6 +102,7 @@ SERVER_PID=""
 [ "$rc" = 0 ] && ok "SIGTERM stops the server cleanly" || bad "SIGTERM exit $rc"
 expect_grep "server says it stopped" "已停止" "$D/serve.out"
 expect_grep "access log has JSON lines" '"path":"/api/session"' "$D/access.log"
+expect_grep "trusted proxy's X-Forwarded-For is the client" '"ip":"203.0.113.5"' "$D/access.log"
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
