@@ -20,9 +20,11 @@ build: deps $(BUILD)/build.ninja
 run: build
 	$(BUILD)/xingfu demo --db $(DEMO_DB) --password $(DEMO_PASSWORD) --listen 127.0.0.1:8080
 
+# Release first, so the main build's ctest summary and the per-engine counts close the log.
 test: build
-	cd $(BUILD) && ctest --output-on-failure -j2
 	$(MAKE) test-release
+	cd $(BUILD) && ctest --output-on-failure -j2
+	@bash scripts/test-summary.sh $(BUILD)
 
 # gcc warns differently at -O2: the Release build must also be warning-free.
 test-release:

@@ -6,6 +6,7 @@ set -euo pipefail
 PKGS=(
   build-essential cmake ninja-build pkg-config git
   libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libcmocka-dev
+  libpq-dev postgresql-15 postgresql-client-15
   sqlite3 curl wrk clang-format
 )
 

@@ -46,11 +46,13 @@ int api_system_status(struct req *r)
 		return rc;
 	struct writer_stats ws = store_stats(r->app->store);
 	json_t *v =
-	    json_pack("{s:s, s:s, s:I, s:b, s:I, s:{s:I, s:I, s:I, s:I}, s:{s:I, s:I}}", "version",
-	              XF_VERSION, "engine", "sqlite", "schema_version", (json_int_t)version, "demo",
-	              r->app->demo, "now", (json_int_t)clock_now(), "writer", "jobs",
-	              (json_int_t)ws.jobs, "commits", (json_int_t)ws.commits, "failed_batches",
-	              (json_int_t)ws.failed, "max_batch", (json_int_t)ws.max_batch, "outbox",
+	    json_pack("{s:s, s:s, s:I, s:b, s:I, s:{s:I, s:I, s:I, s:I, s:I}, s:{s:I, s:I}}",
+	              "version", XF_VERSION, "engine",
+	              store_engine(r->app->store) == DB_POSTGRES ? "postgresql" : "sqlite",
+	              "schema_version", (json_int_t)version, "demo", r->app->demo, "now",
+	              (json_int_t)clock_now(), "writer", "jobs", (json_int_t)ws.jobs, "commits",
+	              (json_int_t)ws.commits, "failed_batches", (json_int_t)ws.failed, "max_batch",
+	              (json_int_t)ws.max_batch, "retries", (json_int_t)ws.retries, "outbox",
 	              "pending", (json_int_t)pending, "delivered", (json_int_t)delivered);
 	resp_take_json(r, 200, v);
 	return XF_OK;

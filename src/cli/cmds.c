@@ -21,6 +21,8 @@ static bool file_exists(const char *p)
 /* Open a database for a one-off command; creation only when asked. */
 static int open_db(const char *path, bool create, struct db **db, struct xf_err *err)
 {
+	if (db_is_postgres_url(path))
+		return db_open(path, DB_OPEN_WRITER, db, err);
 	if (!create && !file_exists(path))
 		return xf_fail(err, XF_ENOTFOUND, "db_missing",
 		               "数据库 %s 不存在；先运行 xingfu init --db %s", path, path);
@@ -227,6 +229,14 @@ int cmd_backup(int argc, char **argv)
 		return CLI_EXIT_USAGE;
 	}
 	const char *path = cli_db(&o, "xingfu.db"), *dest = o.pos[0];
+	if (db_is_postgres_url(path)) {
+		fprintf(stderr,
+		        "xingfu: PostgreSQL 数据库请用 PostgreSQL 自己的工具备份，例如：\n"
+		        "  pg_dump --format=custom --file=%s '%s'\n"
+		        "恢复：pg_restore --dbname=<新库> %s。密钥文件 %s 需另行保存。\n",
+		        dest, path, dest, cli_key_file(&o, path));
+		return CLI_EXIT_FAIL;
+	}
 	if (file_exists(dest)) {
 		fprintf(stderr, "xingfu: 备份文件 %s 已存在，不会覆盖\n", dest);
 		return CLI_EXIT_FAIL;

@@ -120,6 +120,8 @@ const char *cli_key_file(const struct cli_opts *o, const char *db)
 	const char *env = getenv("XINGFU_KEY_FILE");
 	if (env && *env)
 		return env;
+	if (db_is_postgres_url(db))
+		return "xingfu.key"; /* a URL has no "beside": the working directory */
 	snprintf(path, sizeof path, "%s.key", db);
 	return path;
 }
@@ -154,7 +156,7 @@ int cli_serve_db(const char *db, const struct cli_opts *o, bool print_demo_accou
 		per_ip = (int)n;
 	}
 	struct stat st;
-	if (stat(db, &st) != 0) {
+	if (!db_is_postgres_url(db) && stat(db, &st) != 0) {
 		fprintf(stderr, "xingfu: 数据库 %s 不存在；先运行 xingfu init --db %s\n", db, db);
 		return CLI_EXIT_FAIL;
 	}
@@ -171,6 +173,9 @@ int cli_serve_db(const char *db, const struct cli_opts *o, bool print_demo_accou
 	if (o->outbox_log)
 		snprintf(app.cfg.outbox_log, sizeof app.cfg.outbox_log, "%s", o->outbox_log);
 	else
+		snprintf(app.cfg.outbox_log, sizeof app.cfg.outbox_log, "%s",
+		         db_is_postgres_url(db) ? "xingfu.outbox.log" : "");
+	if (!app.cfg.outbox_log[0])
 		snprintf(app.cfg.outbox_log, sizeof app.cfg.outbox_log, "%s.outbox.log", db);
 	if (store_open(db, &app.store, &err) != XF_OK)
 		return cli_fail(&err);
@@ -215,8 +220,8 @@ int cli_serve_db(const char *db, const struct cli_opts *o, bool print_demo_accou
 	int port;
 	server_parse_listen(app.cfg.listen, host, sizeof host, &port);
 	printf("xingfu %s 已启动：http://%s:%d/  （数据库 %s%s）\n", XF_VERSION,
-	       strcmp(host, "0.0.0.0") == 0 ? "127.0.0.1" : host, server_port(srv), db,
-	       app.demo ? "，演示城市" : "");
+	       strcmp(host, "0.0.0.0") == 0 ? "127.0.0.1" : host, server_port(srv),
+	       rdb ? db_target(rdb) : "", app.demo ? "，演示城市" : "");
 	if (print_demo_accounts) {
 		printf("演示账号（密码：%s）：\n",
 		       demo_password ? demo_password : "生成时打印的密码；用 --password 重设");

@@ -20,14 +20,38 @@ enum db_open_flags {
 	DB_OPEN_MEMORY = 8, /* private in-memory database (unit tests) */
 };
 
+/* target: a file path (SQLite) or a postgresql:// URL. */
 int db_open(const char *target, int flags, struct db **out, struct xf_err *err);
+bool db_is_postgres_url(const char *target);
 void db_close(struct db *db);
 enum db_engine db_engine(const struct db *db);
 const char *db_target(const struct db *db);
 
+/* Every SQL statement in the program is a literal registered by DB_SQL in the `xf_sql`
+ * section, so `xingfu check` and the tests can prepare all of them on every engine. The
+ * macros below register their SQL argument; passing anything but a literal fails to compile,
+ * which is the point: SQL is never built from input. */
+struct db_sql {
+	const char *text;
+	const char *file;
+	int line;
+};
+#define DB_SQL(s)                                                                                  \
+	(__extension__({                                                                           \
+		static const struct db_sql xf_sql_entry_                                           \
+		    __attribute__((used, section("xf_sql"), aligned(8))) = {s, __FILE__,           \
+		                                                            __LINE__};             \
+		xf_sql_entry_.text;                                                                \
+	}))
+/* All statements registered in this binary: [*begin, *end). */
+void db_sql_all(const struct db_sql **begin, const struct db_sql **end);
+
 /* A prepared statement from this connection's cache (keyed by the SQL text), reset and with
- * bindings cleared. Valid until db_close. Never build SQL from input: bind it. */
-struct db_stmt *db_prep(struct db *db, const char *sql, struct xf_err *err);
+ * bindings cleared. Valid until db_close. */
+#define db_prep(db, sql, err) db_prep_((db), DB_SQL(sql), (err))
+struct db_stmt *db_prep_(struct db *db, const char *sql, struct xf_err *err);
+/* Prepare without the cache (for `xingfu check`): XF_OK or the engine's complaint. */
+int db_check_sql(struct db *db, const char *sql, struct xf_err *err);
 void db_bind_int(struct db_stmt *st, int idx, int64_t v);
 void db_bind_text(struct db_stmt *st, int idx, const char *s); /* NULL binds NULL */
 void db_bind_blob(struct db_stmt *st, int idx, const void *p, size_t n);
@@ -42,9 +66,11 @@ bool db_col_null(struct db_stmt *st, int col);
 void db_reset(struct db_stmt *st);
 
 /* Run a statement with no result rows; binds from a format: i=int64, t=text, n=null. */
-int db_run(struct db *db, struct xf_err *err, const char *sql, const char *fmt, ...);
+#define db_run(db, err, sql, ...) db_run_((db), (err), DB_SQL(sql), __VA_ARGS__)
+int db_run_(struct db *db, struct xf_err *err, const char *sql, const char *fmt, ...);
 /* First column of the first row as an integer; XF_ENOTFOUND when no row. */
-int db_int(struct db *db, struct xf_err *err, int64_t *out, const char *sql, const char *fmt, ...);
+#define db_int(db, err, out, sql, ...) db_int_((db), (err), (out), DB_SQL(sql), __VA_ARGS__)
+int db_int_(struct db *db, struct xf_err *err, int64_t *out, const char *sql, const char *fmt, ...);
 /* Several statements without parameters (DDL, migrations). */
 int db_exec_script(struct db *db, const char *sql, struct xf_err *err);
 
@@ -57,8 +83,11 @@ void db_rollback_to(struct db *db);
 /* False when the engine has dropped the open transaction by itself (SQLITE_FULL, IOERR…). */
 bool db_in_tx(struct db *db);
 int64_t db_changes(struct db *db);
+/* Number of tables in the application's schema (0 = empty database); with name, 1 if that
+ * table exists. */
+int db_table_count(struct db *db, const char *name, int64_t *out, struct xf_err *err);
 
-/* Copy a consistent snapshot into a new SQLite file at dest (online). */
+/* Copy a consistent snapshot into a new SQLite file at dest (online; SQLite only). */
 int db_backup(struct db *db, const char *dest, struct xf_err *err);
 
 #endif

@@ -1,30 +1,28 @@
-/* db.h on SQLite: WAL, STRICT tables, foreign keys; a per-connection statement cache. */
-#include "db.h"
+/* db.h on SQLite: WAL, STRICT tables, foreign keys. */
+#include "engine.h"
 
 #include <sqlite3.h>
-#include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct db_stmt {
-	struct db *db;
-	sqlite3_stmt *st;
-	const char *key;
+struct sq_db {
+	struct db base;
+	sqlite3 *h;
 };
 
-struct db {
-	sqlite3 *h;
-	char *target;
-	struct db_stmt **cache; /* open addressing by SQL text pointer */
-	size_t cache_cap, cache_n;
-	int sp_depth;
+struct sq_stmt {
+	struct db_stmt base;
+	sqlite3_stmt *st;
 };
+
+#define SQ(db) ((struct sq_db *)(db))
+#define ST(s)  (((struct sq_stmt *)(s))->st)
 
 static int map_rc(struct db *db, int rc, struct xf_err *err)
 {
-	const char *msg = db && db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc);
+	const char *msg = db && SQ(db)->h ? sqlite3_errmsg(SQ(db)->h) : sqlite3_errstr(rc);
+	const char *target = db ? db->target : "";
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
@@ -33,14 +31,13 @@ static int map_rc(struct db *db, int rc, struct xf_err *err)
 		return xf_fail(err, XF_ECONFLICT, "constraint", "数据冲突：%s", msg);
 	case SQLITE_NOTADB:
 		return xf_fail(err, XF_EINVAL, "not_a_database", "文件不是 xingfu 数据库（%s）",
-		               db ? db->target : "");
+		               target);
 	case SQLITE_CORRUPT:
 		return xf_fail(err, XF_EDB, "db_corrupt", "数据库文件已损坏：%s", msg);
 	case SQLITE_FULL:
 		return xf_fail(err, XF_EDB, "disk_full", "磁盘已满，写入失败");
 	case SQLITE_CANTOPEN:
-		return xf_fail(err, XF_EIO, "db_open_failed", "无法打开数据库 %s：%s",
-		               db ? db->target : "", msg);
+		return xf_fail(err, XF_EIO, "db_open_failed", "无法打开数据库 %s：%s", target, msg);
 	case SQLITE_READONLY:
 		return xf_fail(err, XF_EDB, "db_readonly", "数据库只读：%s", msg);
 	default:
@@ -48,298 +45,135 @@ static int map_rc(struct db *db, int rc, struct xf_err *err)
 	}
 }
 
-int db_open(const char *target, int flags, struct db **out, struct xf_err *err)
+static void sq_close(struct db *db)
 {
-	*out = NULL;
-	struct db *db = xcalloc(1, sizeof *db);
-	db->target = xstrdup((flags & DB_OPEN_MEMORY) ? ":memory:" : target);
-	int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
-	if (flags & (DB_OPEN_CREATE | DB_OPEN_MEMORY))
-		oflags |= SQLITE_OPEN_CREATE;
-	int rc = sqlite3_open_v2(db->target, &db->h, oflags, NULL);
-	if (rc != SQLITE_OK) {
-		map_rc(db, rc, err);
-		db_close(db);
-		return err->status;
-	}
-	sqlite3_extended_result_codes(db->h, 1);
-	sqlite3_busy_timeout(db->h, 15000);
-	/* Touch the file: a non-database fails here, before anything else happens. */
-	const char *setup = (flags & DB_OPEN_MEMORY) ? "PRAGMA foreign_keys=ON;"
-	                    : (flags & DB_OPEN_READER)
-	                        ? "PRAGMA foreign_keys=ON; PRAGMA query_only=1;"
-	                        : "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
-	                          " PRAGMA synchronous=FULL;";
-	if (db_exec_script(db, "SELECT count(*) FROM sqlite_master;", err) != XF_OK ||
-	    db_exec_script(db, setup, err) != XF_OK) {
-		db_close(db);
-		return err->status;
-	}
-	*out = db;
-	return XF_OK;
-}
-
-void db_close(struct db *db)
-{
-	if (!db)
-		return;
-	for (size_t i = 0; i < db->cache_cap; i++) {
-		if (db->cache[i]) {
-			sqlite3_finalize(db->cache[i]->st);
-			free(db->cache[i]);
-		}
-	}
-	free(db->cache);
-	sqlite3_close_v2(db->h);
-	free(db->target);
+	db_base_free(db);
+	sqlite3_close_v2(SQ(db)->h);
 	free(db);
 }
 
-enum db_engine db_engine(const struct db *db)
+static struct db_stmt *sq_prepare(struct db *db, const char *sql, struct xf_err *err)
 {
-	(void)db;
-	return DB_SQLITE;
-}
-
-const char *db_target(const struct db *db)
-{
-	return db->target;
-}
-
-static size_t slot_of(const char *key, size_t cap)
-{
-	uintptr_t h = (uintptr_t)key;
-	h ^= h >> 17;
-	h *= 0x9E3779B97F4A7C15ull;
-	return (size_t)(h >> 7) & (cap - 1);
-}
-
-static void cache_put(struct db *db, struct db_stmt *s)
-{
-	if ((db->cache_n + 1) * 2 > db->cache_cap) {
-		size_t ncap = db->cache_cap ? db->cache_cap * 2 : 64;
-		struct db_stmt **n = xcalloc(ncap, sizeof *n);
-		for (size_t i = 0; i < db->cache_cap; i++) {
-			struct db_stmt *e = db->cache[i];
-			if (!e)
-				continue;
-			size_t j = slot_of(e->key, ncap);
-			while (n[j])
-				j = (j + 1) & (ncap - 1);
-			n[j] = e;
-		}
-		free(db->cache);
-		db->cache = n;
-		db->cache_cap = ncap;
-	}
-	size_t j = slot_of(s->key, db->cache_cap);
-	while (db->cache[j])
-		j = (j + 1) & (db->cache_cap - 1);
-	db->cache[j] = s;
-	db->cache_n++;
-}
-
-struct db_stmt *db_prep(struct db *db, const char *sql, struct xf_err *err)
-{
-	if (db->cache_cap) {
-		size_t j = slot_of(sql, db->cache_cap);
-		while (db->cache[j]) {
-			if (db->cache[j]->key == sql) {
-				struct db_stmt *s = db->cache[j];
-				sqlite3_reset(s->st);
-				sqlite3_clear_bindings(s->st);
-				return s;
-			}
-			j = (j + 1) & (db->cache_cap - 1);
-		}
-	}
 	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+	int rc = sqlite3_prepare_v3(SQ(db)->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
 	if (rc != SQLITE_OK) {
 		map_rc(db, rc, err);
 		return NULL;
 	}
-	struct db_stmt *s = xmalloc(sizeof *s);
-	s->db = db;
+	struct sq_stmt *s = xcalloc(1, sizeof *s);
 	s->st = st;
-	s->key = sql;
-	cache_put(db, s);
-	return s;
+	return &s->base;
 }
 
-void db_bind_int(struct db_stmt *st, int idx, int64_t v)
+static void sq_finalize(struct db_stmt *s)
 {
-	sqlite3_bind_int64(st->st, idx, v);
+	sqlite3_finalize(ST(s));
+	free(s);
 }
 
-void db_bind_text(struct db_stmt *st, int idx, const char *s)
+static void sq_reset(struct db_stmt *s)
 {
-	if (s)
-		sqlite3_bind_text(st->st, idx, s, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st->st, idx);
+	sqlite3_reset(ST(s));
+	sqlite3_clear_bindings(ST(s));
 }
 
-void db_bind_blob(struct db_stmt *st, int idx, const void *p, size_t n)
+static void sq_bind_int(struct db_stmt *s, int idx, int64_t v)
 {
-	sqlite3_bind_blob64(st->st, idx, p, n, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(ST(s), idx, v);
 }
 
-void db_bind_null(struct db_stmt *st, int idx)
+static void sq_bind_text(struct db_stmt *s, int idx, const char *v)
 {
-	sqlite3_bind_null(st->st, idx);
+	sqlite3_bind_text(ST(s), idx, v, -1, SQLITE_TRANSIENT);
 }
 
-int db_step(struct db_stmt *st, struct xf_err *err)
+static void sq_bind_blob(struct db_stmt *s, int idx, const void *p, size_t n)
 {
-	int rc = sqlite3_step(st->st);
+	sqlite3_bind_blob64(ST(s), idx, p, n, SQLITE_TRANSIENT);
+}
+
+static void sq_bind_null(struct db_stmt *s, int idx)
+{
+	sqlite3_bind_null(ST(s), idx);
+}
+
+static int sq_step(struct db_stmt *s, struct xf_err *err)
+{
+	int rc = sqlite3_step(ST(s));
 	if (rc == SQLITE_ROW)
 		return DB_ROW;
 	if (rc == SQLITE_DONE) {
-		sqlite3_reset(st->st);
+		sqlite3_reset(ST(s));
 		return DB_DONE;
 	}
-	int status = map_rc(st->db, rc, err);
-	sqlite3_reset(st->st);
+	int status = map_rc(s->db, rc, err);
+	sqlite3_reset(ST(s));
 	return status;
 }
 
-int64_t db_col_int(struct db_stmt *st, int col)
+static int64_t sq_col_int(struct db_stmt *s, int col)
 {
-	return sqlite3_column_int64(st->st, col);
+	return sqlite3_column_int64(ST(s), col);
 }
 
-const char *db_col_text(struct db_stmt *st, int col)
+static const char *sq_col_text(struct db_stmt *s, int col)
 {
-	const unsigned char *t = sqlite3_column_text(st->st, col);
+	const unsigned char *t = sqlite3_column_text(ST(s), col);
 	return t ? (const char *)t : "";
 }
 
-const void *db_col_blob(struct db_stmt *st, int col, size_t *n)
+static const void *sq_col_blob(struct db_stmt *s, int col, size_t *n)
 {
-	const void *p = sqlite3_column_blob(st->st, col);
-	*n = (size_t)sqlite3_column_bytes(st->st, col);
+	const void *p = sqlite3_column_blob(ST(s), col);
+	*n = (size_t)sqlite3_column_bytes(ST(s), col);
 	return p;
 }
 
-bool db_col_null(struct db_stmt *st, int col)
+static bool sq_col_null(struct db_stmt *s, int col)
 {
-	return sqlite3_column_type(st->st, col) == SQLITE_NULL;
+	return sqlite3_column_type(ST(s), col) == SQLITE_NULL;
 }
 
-void db_reset(struct db_stmt *st)
-{
-	sqlite3_reset(st->st);
-}
-
-static void bindv(struct db_stmt *st, const char *fmt, va_list ap)
-{
-	int idx = 1;
-	for (const char *f = fmt; f && *f; f++, idx++) {
-		switch (*f) {
-		case 'i':
-			db_bind_int(st, idx, va_arg(ap, int64_t));
-			break;
-		case 't':
-			db_bind_text(st, idx, va_arg(ap, const char *));
-			break;
-		case 'n':
-			db_bind_null(st, idx);
-			break;
-		default:
-			abort(); /* programming error in a format string */
-		}
-	}
-}
-
-int db_run(struct db *db, struct xf_err *err, const char *sql, const char *fmt, ...)
-{
-	struct db_stmt *st = db_prep(db, sql, err);
-	if (!st)
-		return err->status;
-	va_list ap;
-	va_start(ap, fmt);
-	bindv(st, fmt, ap);
-	va_end(ap);
-	int rc;
-	while ((rc = db_step(st, err)) == DB_ROW)
-		;
-	return rc == DB_DONE ? XF_OK : rc;
-}
-
-int db_int(struct db *db, struct xf_err *err, int64_t *out, const char *sql, const char *fmt, ...)
-{
-	struct db_stmt *st = db_prep(db, sql, err);
-	if (!st)
-		return err->status;
-	va_list ap;
-	va_start(ap, fmt);
-	bindv(st, fmt, ap);
-	va_end(ap);
-	int rc = db_step(st, err);
-	if (rc == DB_ROW) {
-		*out = db_col_int(st, 0);
-		db_reset(st);
-		return XF_OK;
-	}
-	if (rc == DB_DONE)
-		return xf_fail(err, XF_ENOTFOUND, "not_found", "没有找到记录");
-	return rc;
-}
-
-int db_exec_script(struct db *db, const char *sql, struct xf_err *err)
+static int sq_exec(struct db *db, const char *sql, struct xf_err *err)
 {
 	char *msg = NULL;
-	int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
+	int rc = sqlite3_exec(SQ(db)->h, sql, NULL, NULL, &msg);
 	sqlite3_free(msg);
 	if (rc != SQLITE_OK)
 		return map_rc(db, rc, err);
 	return XF_OK;
 }
 
-int db_begin(struct db *db, bool immediate, struct xf_err *err)
+static bool sq_in_tx(struct db *db)
 {
-	db->sp_depth = 0;
-	return db_exec_script(db, immediate ? "BEGIN IMMEDIATE" : "BEGIN", err);
+	return !sqlite3_get_autocommit(SQ(db)->h);
 }
 
-int db_commit(struct db *db, struct xf_err *err)
+static int64_t sq_changes(struct db *db)
 {
-	return db_exec_script(db, "COMMIT", err);
+	return sqlite3_changes64(SQ(db)->h);
 }
 
-void db_rollback(struct db *db)
+/* Engine-specific catalogue query: uses sqlite3 directly, outside the portable registry. */
+static int sq_table_count(struct db *db, const char *name, int64_t *out, struct xf_err *err)
 {
-	if (!sqlite3_get_autocommit(db->h))
-		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_stmt *st;
+	const char *sql =
+	    name ? "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?"
+	         : "SELECT count(*) FROM sqlite_master";
+	int rc = sqlite3_prepare_v2(SQ(db)->h, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return map_rc(db, rc, err);
+	if (name)
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? XF_OK : map_rc(db, rc, err);
 }
 
-int db_savepoint(struct db *db, struct xf_err *err)
-{
-	return db_exec_script(db, "SAVEPOINT job", err);
-}
-
-int db_release(struct db *db, struct xf_err *err)
-{
-	return db_exec_script(db, "RELEASE job", err);
-}
-
-void db_rollback_to(struct db *db)
-{
-	sqlite3_exec(db->h, "ROLLBACK TO job; RELEASE job", NULL, NULL, NULL);
-}
-
-bool db_in_tx(struct db *db)
-{
-	return !sqlite3_get_autocommit(db->h);
-}
-
-int64_t db_changes(struct db *db)
-{
-	return sqlite3_changes64(db->h);
-}
-
-int db_backup(struct db *db, const char *dest, struct xf_err *err)
+static int sq_backup(struct db *db, const char *dest, struct xf_err *err)
 {
 	sqlite3 *out;
 	int rc = sqlite3_open_v2(dest, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
@@ -349,7 +183,7 @@ int db_backup(struct db *db, const char *dest, struct xf_err *err)
 		sqlite3_close(out);
 		return err->status;
 	}
-	sqlite3_backup *b = sqlite3_backup_init(out, "main", db->h, "main");
+	sqlite3_backup *b = sqlite3_backup_init(out, "main", SQ(db)->h, "main");
 	if (!b) {
 		xf_fail(err, XF_EIO, "backup_failed", "备份失败：%s", sqlite3_errmsg(out));
 		sqlite3_close(out);
@@ -367,5 +201,57 @@ int db_backup(struct db *db, const char *dest, struct xf_err *err)
 	sqlite3_close(out);
 	if (rc != SQLITE_OK)
 		return xf_fail(err, XF_EIO, "backup_failed", "备份文件收尾失败");
+	return XF_OK;
+}
+
+static const struct db_ops sqlite_ops = {
+    .engine = DB_SQLITE,
+    .close = sq_close,
+    .prepare = sq_prepare,
+    .finalize = sq_finalize,
+    .reset = sq_reset,
+    .bind_int = sq_bind_int,
+    .bind_text = sq_bind_text,
+    .bind_blob = sq_bind_blob,
+    .bind_null = sq_bind_null,
+    .step = sq_step,
+    .col_int = sq_col_int,
+    .col_text = sq_col_text,
+    .col_blob = sq_col_blob,
+    .col_null = sq_col_null,
+    .exec = sq_exec,
+    .in_tx = sq_in_tx,
+    .changes = sq_changes,
+    .table_count = sq_table_count,
+    .backup = sq_backup,
+};
+
+int sqlite_engine_open(const char *target, int flags, struct db **out, struct xf_err *err)
+{
+	struct sq_db *db = xcalloc(1, sizeof *db);
+	db_base_init(&db->base, &sqlite_ops, (flags & DB_OPEN_MEMORY) ? ":memory:" : target, flags);
+	int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	if (flags & (DB_OPEN_CREATE | DB_OPEN_MEMORY))
+		oflags |= SQLITE_OPEN_CREATE;
+	int rc = sqlite3_open_v2(db->base.target, &db->h, oflags, NULL);
+	if (rc != SQLITE_OK) {
+		map_rc(&db->base, rc, err);
+		sq_close(&db->base);
+		return err->status;
+	}
+	sqlite3_extended_result_codes(db->h, 1);
+	sqlite3_busy_timeout(db->h, 15000);
+	/* Touch the file: a non-database fails here, before anything else happens. */
+	const char *setup = (flags & DB_OPEN_MEMORY) ? "PRAGMA foreign_keys=ON;"
+	                    : (flags & DB_OPEN_READER)
+	                        ? "PRAGMA foreign_keys=ON; PRAGMA query_only=1;"
+	                        : "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
+	                          " PRAGMA synchronous=FULL;";
+	if (sq_exec(&db->base, "SELECT count(*) FROM sqlite_master;", err) != XF_OK ||
+	    sq_exec(&db->base, setup, err) != XF_OK) {
+		sq_close(&db->base);
+		return err->status;
+	}
+	*out = &db->base;
 	return XF_OK;
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct embedded_file {
 	int version;
@@ -12,26 +13,37 @@ struct embedded_file {
 	const char *text;
 };
 extern const struct embedded_file xf_migrations_sqlite[];
+extern const struct embedded_file xf_migrations_postgres[];
 
-int store_schema_version(void)
+static const struct embedded_file *migrations_for(struct db *db)
+{
+	return db_engine(db) == DB_POSTGRES ? xf_migrations_postgres : xf_migrations_sqlite;
+}
+
+static int max_version(const struct embedded_file *list)
 {
 	int v = 0;
-	for (const struct embedded_file *m = xf_migrations_sqlite; m->name; m++)
+	for (const struct embedded_file *m = list; m->name; m++)
 		if (m->version > v)
 			v = m->version;
 	return v;
 }
 
+int store_schema_version(void)
+{
+	/* Both engines' migration lists must end at the same version (tested). */
+	int a = max_version(xf_migrations_sqlite), b = max_version(xf_migrations_postgres);
+	return a < b ? a : b;
+}
+
 int store_db_version(struct db *db, int64_t *out, struct xf_err *err)
 {
 	int64_t n = 0;
-	int rc =
-	    db_int(db, err, &n,
-	           "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='meta'", "");
+	int rc = db_table_count(db, "meta", &n, err);
 	if (rc != XF_OK)
 		return rc;
 	if (n == 0) {
-		rc = db_int(db, err, &n, "SELECT count(*) FROM sqlite_master", "");
+		rc = db_table_count(db, NULL, &n, err);
 		if (rc != XF_OK)
 			return rc;
 		if (n > 0)
@@ -108,8 +120,8 @@ int store_migrate(struct db *db, struct xf_err *err)
 	int mine = store_schema_version();
 	if (cur > mine)
 		return store_check_version(db, err);
-	for (const struct embedded_file *m = xf_migrations_sqlite; m->name; m++) {
-		if (m->version <= cur)
+	for (const struct embedded_file *m = migrations_for(db); m->name; m++) {
+		if (m->version <= cur || m->version > mine)
 			continue;
 		if ((rc = db_begin(db, true, err)) != XF_OK)
 			return rc;
@@ -126,18 +138,30 @@ int store_migrate(struct db *db, struct xf_err *err)
 	return XF_OK;
 }
 
-/* ---- the store: readers and the writer thread ---- */
+/* ---- the store: readers and the writer threads ---- */
+
+#define MAX_WRITERS 8
+#define PG_WRITERS  4
+#define PG_RETRIES  8
 
 struct store {
 	char *target;
+	enum db_engine engine;
 	pthread_key_t reader_key;
-	struct db *wdb;
-	pthread_t thread;
+	int nwriters;
+	size_t max_batch;
+	struct db *wdb[MAX_WRITERS];
+	pthread_t thread[MAX_WRITERS];
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct write_job *head, *tail;
 	bool stopping;
 	struct writer_stats stats;
+};
+
+struct writer_arg {
+	struct store *s;
+	int index;
 };
 
 static void reader_free(void *p)
@@ -165,37 +189,67 @@ static void settle(struct write_job *j, int status, const struct xf_err *err)
 		j->done(j);
 }
 
-/* Run one batch: every job in its own SAVEPOINT, one COMMIT (one fsync) for all. */
-static void run_batch(struct store *s, struct write_job *batch, size_t n)
+static bool is_retryable(const struct write_job *j)
+{
+	return j->status == XF_EBUSY && strcmp(j->err.code, "serialization_failure") == 0;
+}
+
+/* Run one batch: every job in its own SAVEPOINT, one COMMIT (one fsync) for all. On
+ * PostgreSQL batches hold one job and a serialization failure reruns the transaction. */
+static int run_batch_once(struct store *s, struct db *wdb, struct write_job *batch,
+                          struct xf_err *err)
+{
+	int rc = db_begin(wdb, true, err);
+	if (rc != XF_OK)
+		return rc;
+	for (struct write_job *j = batch; j; j = j->next) {
+		xf_err_clear(&j->err);
+		j->status = db_savepoint(wdb, &j->err);
+		if (j->status == XF_OK)
+			j->status = j->fn(wdb, j->arg, &j->err);
+		if (!db_in_tx(wdb)) {
+			/* The engine rolled back the whole transaction (FULL, IOERR, NOMEM):
+			 * nothing in this batch survived. */
+			rc = xf_fail(err, XF_EDB, "write_failed", "写入失败（%s），请重试",
+			             j->err.message);
+			break;
+		}
+		if (s->engine == DB_POSTGRES && is_retryable(j)) {
+			*err = j->err;
+			rc = XF_EBUSY;
+			break;
+		}
+		if (j->status == XF_OK) {
+			struct xf_err e2;
+			if (db_release(wdb, &e2) != XF_OK)
+				j->status = e2.status, j->err = e2;
+		} else {
+			db_rollback_to(wdb);
+		}
+	}
+	if (rc == XF_OK)
+		rc = db_commit(wdb, err);
+	if (rc != XF_OK)
+		db_rollback(wdb);
+	return rc;
+}
+
+static void run_batch(struct store *s, struct db *wdb, struct write_job *batch, size_t n)
 {
 	struct xf_err err;
 	xf_err_clear(&err);
-	int rc = db_begin(s->wdb, true, &err);
-	if (rc == XF_OK) {
-		for (struct write_job *j = batch; j; j = j->next) {
-			xf_err_clear(&j->err);
-			j->status = db_savepoint(s->wdb, &j->err);
-			if (j->status == XF_OK)
-				j->status = j->fn(s->wdb, j->arg, &j->err);
-			if (!db_in_tx(s->wdb)) {
-				/* The engine rolled back the whole transaction (FULL, IOERR,
-				 * NOMEM): nothing in this batch survived. */
-				rc = xf_fail(&err, XF_EDB, "write_failed", "写入失败（%s），请重试",
-				             j->err.message);
-				break;
-			}
-			if (j->status == XF_OK) {
-				struct xf_err e2;
-				if (db_release(s->wdb, &e2) != XF_OK)
-					j->status = e2.status, j->err = e2;
-			} else {
-				db_rollback_to(s->wdb);
-			}
-		}
-		if (rc == XF_OK)
-			rc = db_commit(s->wdb, &err);
-		if (rc != XF_OK)
-			db_rollback(s->wdb);
+	int rc = XF_OK;
+	for (int attempt = 0; attempt < PG_RETRIES; attempt++) {
+		xf_err_clear(&err);
+		rc = run_batch_once(s, wdb, batch, &err);
+		if (!(rc == XF_EBUSY && strcmp(err.code, "serialization_failure") == 0 &&
+		      s->engine == DB_POSTGRES))
+			break;
+		pthread_mutex_lock(&s->mu);
+		s->stats.retries++;
+		pthread_mutex_unlock(&s->mu);
+		struct timespec ts = {0, (long)(1000000L << (attempt < 6 ? attempt : 6))};
+		nanosleep(&ts, NULL); /* 1, 2, 4 … 64 ms */
 	}
 	pthread_mutex_lock(&s->mu);
 	s->stats.jobs += n;
@@ -218,7 +272,10 @@ static void run_batch(struct store *s, struct write_job *batch, size_t n)
 
 static void *writer_main(void *arg)
 {
-	struct store *s = arg;
+	struct writer_arg *wa = arg;
+	struct store *s = wa->s;
+	struct db *wdb = s->wdb[wa->index];
+	free(wa);
 	pthread_mutex_lock(&s->mu);
 	for (;;) {
 		while (!s->head && !s->stopping)
@@ -227,7 +284,7 @@ static void *writer_main(void *arg)
 			break;
 		struct write_job *batch = s->head, *last = batch;
 		size_t n = 1;
-		while (last->next && n < STORE_MAX_BATCH) {
+		while (last->next && n < s->max_batch) {
 			last = last->next;
 			n++;
 		}
@@ -236,7 +293,7 @@ static void *writer_main(void *arg)
 			s->tail = NULL;
 		last->next = NULL;
 		pthread_mutex_unlock(&s->mu);
-		run_batch(s, batch, n);
+		run_batch(s, wdb, batch, n);
 		pthread_mutex_lock(&s->mu);
 	}
 	pthread_mutex_unlock(&s->mu);
@@ -246,23 +303,30 @@ static void *writer_main(void *arg)
 int store_open(const char *target, struct store **out, struct xf_err *err)
 {
 	*out = NULL;
-	struct db *wdb;
-	int rc = db_open(target, DB_OPEN_WRITER, &wdb, err);
-	if (rc != XF_OK)
-		return rc;
-	if ((rc = store_check_version(wdb, err)) != XF_OK) {
-		db_close(wdb);
-		return rc;
-	}
 	struct store *s = xcalloc(1, sizeof *s);
 	s->target = xstrdup(target);
-	s->wdb = wdb;
+	s->engine = db_is_postgres_url(target) ? DB_POSTGRES : DB_SQLITE;
+	s->nwriters = s->engine == DB_POSTGRES ? PG_WRITERS : 1;
+	s->max_batch = s->engine == DB_POSTGRES ? 1 : STORE_MAX_BATCH;
 	pthread_key_create(&s->reader_key, reader_free);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
-	if (pthread_create(&s->thread, NULL, writer_main, s) != 0) {
+	int rc = XF_OK;
+	for (int i = 0; i < s->nwriters && rc == XF_OK; i++)
+		rc = db_open(target, DB_OPEN_WRITER, &s->wdb[i], err);
+	if (rc == XF_OK)
+		rc = store_check_version(s->wdb[0], err);
+	for (int i = 0; i < s->nwriters && rc == XF_OK; i++) {
+		struct writer_arg *wa = xmalloc(sizeof *wa);
+		*wa = (struct writer_arg){s, i};
+		if (pthread_create(&s->thread[i], NULL, writer_main, wa) != 0) {
+			free(wa);
+			rc = xf_fail(err, XF_EINTERNAL, "thread_failed", "无法启动写入线程");
+		}
+	}
+	if (rc != XF_OK) {
 		store_close(s);
-		return xf_fail(err, XF_EINTERNAL, "thread_failed", "无法启动写入线程");
+		return rc;
 	}
 	*out = s;
 	return XF_OK;
@@ -274,11 +338,13 @@ void store_close(struct store *s)
 		return;
 	pthread_mutex_lock(&s->mu);
 	s->stopping = true;
-	pthread_cond_signal(&s->cv);
+	pthread_cond_broadcast(&s->cv);
 	pthread_mutex_unlock(&s->mu);
-	if (s->thread)
-		pthread_join(s->thread, NULL);
-	db_close(s->wdb);
+	for (int i = 0; i < s->nwriters; i++) {
+		if (s->thread[i])
+			pthread_join(s->thread[i], NULL);
+		db_close(s->wdb[i]);
+	}
 	struct db *mine = pthread_getspecific(s->reader_key);
 	if (mine) {
 		db_close(mine);
@@ -294,6 +360,11 @@ void store_close(struct store *s)
 const char *store_target(const struct store *s)
 {
 	return s->target;
+}
+
+enum db_engine store_engine(const struct store *s)
+{
+	return s->engine;
 }
 
 void store_submit(struct store *s, struct write_job *job)
@@ -315,7 +386,6 @@ void store_submit(struct store *s, struct write_job *job)
 	pthread_cond_signal(&s->cv);
 	pthread_mutex_unlock(&s->mu);
 }
-
 struct sync_wait {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;

@@ -25,6 +25,7 @@ struct writer_stats {
 	uint64_t commits;   /* batches committed */
 	uint64_t failed;    /* batches that failed as a whole */
 	uint64_t max_batch; /* largest batch committed */
+	uint64_t retries;   /* PostgreSQL transactions rerun after a serialization failure */
 };
 
 /* Schema version this binary knows. */
@@ -42,6 +43,7 @@ int store_meta_set(struct db *db, const char *key, const char *value, struct xf_
 int store_open(const char *target, struct store **out, struct xf_err *err);
 void store_close(struct store *s);
 const char *store_target(const struct store *s);
+enum db_engine store_engine(const struct store *s);
 /* This thread's read connection (opened on first use, closed when the thread ends). */
 struct db *store_reader(struct store *s, struct xf_err *err);
 /* Queue a job; job->done is called when it is settled. */

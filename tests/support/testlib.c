@@ -32,6 +32,82 @@ void ts_rmdir(const char *dir)
 		fprintf(stderr, "could not remove %s\n", dir);
 }
 
+bool ts_postgres(void)
+{
+	const char *e = getenv("XINGFU_TEST_ENGINE");
+	return e && strcmp(e, "postgres") == 0;
+}
+
+static void admin_url(char *out, size_t n)
+{
+	const char *state = getenv("XINGFU_TEST_PG_STATE");
+	if (!state)
+		fail_msg(
+		    "XINGFU_TEST_ENGINE=postgres needs XINGFU_TEST_PG_STATE (scripts/pg-test.sh)");
+	FILE *f = fopen(state, "r");
+	if (!f)
+		fail_msg("no PostgreSQL test cluster: %s is missing", state);
+	if (!fgets(out, (int)n, f)) {
+		fclose(f);
+		fail_msg("empty PostgreSQL state file %s", state);
+	}
+	fclose(f);
+	out[strcspn(out, "\r\n")] = 0;
+}
+
+void ts_new_db(const char *dir, char *target, size_t n)
+{
+	if (!ts_postgres()) {
+		snprintf(target, n, "%s/city.db", dir);
+		return;
+	}
+	static int seq;
+	char admin[512], name[64], sql[128];
+	admin_url(admin, sizeof admin);
+	snprintf(name, sizeof name, "xft_%d_%d", (int)getpid(), ++seq);
+	struct db *db;
+	struct xf_err e;
+	if (db_open(admin, DB_OPEN_WRITER, &db, &e) != XF_OK)
+		fail_msg("PostgreSQL test cluster unreachable: %s", e.message);
+	snprintf(sql, sizeof sql, "CREATE DATABASE %s", name);
+	if (db_exec_script(db, sql, &e) != XF_OK)
+		fail_msg("CREATE DATABASE failed: %s", e.message);
+	db_close(db);
+	const char *q = strstr(admin, "/postgres?");
+	if (!q)
+		fail_msg("unexpected admin URL %s", admin);
+	snprintf(target, n, "%.*s/%s%s", (int)(q - admin), admin, name, q + 9);
+}
+
+void ts_drop_db(const char *target)
+{
+	if (!db_is_postgres_url(target))
+		return;
+	char admin[512], sql[160];
+	admin_url(admin, sizeof admin);
+	const char *slash = strstr(target, "@/");
+	const char *q = strchr(target, '?');
+	if (!slash || !q)
+		return;
+	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %.*s WITH (FORCE)", (int)(q - slash - 2),
+	         slash + 2);
+	struct db *db;
+	struct xf_err e;
+	if (db_open(admin, DB_OPEN_WRITER, &db, &e) != XF_OK)
+		return;
+	db_exec_script(db, sql, &e);
+	db_close(db);
+}
+
+int ts_run_group(const char *name, const struct CMUnitTest *tests, size_t n,
+                 CMFixtureFunction setup, CMFixtureFunction teardown)
+{
+	int failed = _cmocka_run_group_tests(name, tests, n, setup, teardown);
+	printf("XF-TESTS engine=%s run=%zu failed=%d\n", ts_postgres() ? "postgresql" : "sqlite", n,
+	       failed);
+	return failed;
+}
+
 void ts_start(struct tserver *t)
 {
 	memset(t, 0, sizeof *t);
@@ -40,7 +116,7 @@ void ts_start(struct tserver *t)
 	crypto_pw_set_min_cost(true);
 	log_set_level(LOG_WARN);
 	ts_tmpdir(t->dir, sizeof t->dir);
-	snprintf(t->db, sizeof t->db, "%s/city.db", t->dir);
+	ts_new_db(t->dir, t->db, sizeof t->db);
 	snprintf(t->outbox, sizeof t->outbox, "%s/outbox.log", t->dir);
 	snprintf(t->access, sizeof t->access, "%s/access.log", t->dir);
 	struct xf_err err;
@@ -80,6 +156,7 @@ void ts_stop(struct tserver *t)
 	if (f)
 		fclose(f);
 	clock_set(0);
+	ts_drop_db(t->db);
 	ts_rmdir(t->dir);
 }
 

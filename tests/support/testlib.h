@@ -20,10 +20,24 @@ struct tserver {
 	struct server *srv;
 	int port;
 	char dir[256];
-	char db[320];
+	char db[512];
 	char outbox[320];
 	char access[320];
 };
+
+/* The engine this run tests: $XINGFU_TEST_ENGINE, "sqlite" (default) or "postgres". On
+ * postgres the cluster's admin URL is read from the file $XINGFU_TEST_PG_STATE (written by
+ * scripts/pg-test.sh); a missing or unreachable server fails the test, never skips it. */
+bool ts_postgres(void);
+/* A new empty database for one test: a file in dir (SQLite) or a new database in the test
+ * cluster (PostgreSQL). target receives the path or URL. */
+void ts_new_db(const char *dir, char *target, size_t n);
+void ts_drop_db(const char *target);
+/* Run a cmocka group and print "XF-TESTS engine=… run=N failed=M" for the summary. */
+int ts_run_group(const char *name, const struct CMUnitTest *tests, size_t n,
+                 CMFixtureFunction setup, CMFixtureFunction teardown);
+#define TS_RUN(tests, setup, teardown)                                                             \
+	ts_run_group(#tests, tests, sizeof(tests) / sizeof((tests)[0]), setup, teardown)
 
 /* Make a temp dir with a small demo city; start serving it in test mode. */
 void ts_start(struct tserver *t);

@@ -216,5 +216,5 @@ int main(void)
 	    cmocka_unit_test(test_passwords_hash_and_verify),
 	    cmocka_unit_test(test_key_file_is_private_and_never_overwritten),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TS_RUN(tests, NULL, NULL);
 }

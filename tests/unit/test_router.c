@@ -115,5 +115,5 @@ int main(void)
 	    cmocka_unit_test(test_cookies_and_headers_are_found_by_name),
 	    cmocka_unit_test(test_openapi_lists_every_route_and_is_valid_json),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TS_RUN(tests, NULL, NULL);
 }
