@@ -4,7 +4,7 @@ DEMO_DB ?= $(BUILD)/xingfu-demo.db
 DEMO_PASSWORD ?= xingfu-demo
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all deps build run test test-release test-asan format-check clean
+.PHONY: all deps build run test test-release test-asan format-check fuzz clean
 
 all: build
 
@@ -36,6 +36,21 @@ test-asan: deps
 	cmake -S . -B $(BUILD)-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DXF_SANITIZE=ON
 	cmake --build $(BUILD)-asan
 	cd $(BUILD)-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j2
+
+# libFuzzer on each harness for FUZZ_SECONDS, from the seed corpus (copied: the repository's
+# corpus only grows by hand). A crash leaves its input in $(BUILD)-fuzz/crash-*: keep it in
+# fuzz/regressions/<harness>/ once fixed, and ctest replays it forever.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	CC=clang cmake -S . -B $(BUILD)-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DXF_FUZZ=ON -DBUILD_TESTING=OFF -DXF_WEB=OFF
+	cmake --build $(BUILD)-fuzz
+	@for h in text json request; do \
+	  mkdir -p $(BUILD)-fuzz/corpus/$$h && cp -n fuzz/corpus/$$h/* $(BUILD)-fuzz/corpus/$$h/ 2>/dev/null; \
+	  dict=""; [ -f fuzz/dict/$$h.dict ] && dict="-dict=fuzz/dict/$$h.dict"; \
+	  echo "== fuzz_$$h for $(FUZZ_SECONDS)s"; \
+	  (cd $(BUILD)-fuzz && ./fuzz/fuzz_$$h -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	     $$(echo $$dict | sed 's|=|=../|') corpus/$$h) 2>&1 | tail -n 3 || exit 1; \
+	done
 
 format-check:
 	clang-format --dry-run --Werror $$(git ls-files 'src/*.[ch]' 'tests/*.[ch]')

@@ -1,4 +1,4 @@
-/* Handlers of the platform core, one group per file; routes.c puts them in the one table. */
+/* Handlers, one group per file; routes.c puts them in the one table. */
 #ifndef XF_API_H
 #define XF_API_H
 
@@ -14,12 +14,45 @@ extern const struct jv_field api_test_clock_body[];
 /* session_api.c */
 int api_session_create(struct req *r);
 int api_session_delete(struct req *r);
+int api_sms_code(struct req *r);
 int api_me(struct req *r);
 int api_me_preferences(struct req *r);
+int api_me_sessions(struct req *r);
+int api_me_session_revoke(struct req *r);
+int api_session_grant(struct req *r);
+int api_me_totp_begin(struct req *r);
+int api_me_totp_confirm(struct req *r);
+int api_me_password(struct req *r);
 extern const struct jv_field api_session_body[];
+extern const struct jv_field api_sms_code_body[];
 extern const struct jv_field api_preferences_body[];
+extern const struct jv_field api_grant_body[];
+extern const struct jv_field api_totp_confirm_body[];
+extern const struct jv_field api_password_body[];
 
-/* Register the scheduled jobs of the core (session purge, outbox delivery). */
+/* identity_api.c */
+int api_roles(struct req *r);
+int api_person_get(struct req *r);
+int api_person_reveal(struct req *r);
+int api_users_list(struct req *r);
+int api_user_create(struct req *r);
+int api_user_update(struct req *r);
+int api_grant_add(struct req *r);
+int api_grant_delete(struct req *r);
+int api_user_reset_password(struct req *r);
+int api_user_sessions(struct req *r);
+int api_user_sessions_revoke(struct req *r);
+int api_tokens_list(struct req *r);
+int api_token_create(struct req *r);
+int api_token_revoke(struct req *r);
+int api_audit_list(struct req *r);
+extern const struct jv_field api_reveal_body[];
+extern const struct jv_field api_user_create_body[];
+extern const struct jv_field api_user_update_body[];
+extern const struct jv_field api_grant_add_body[];
+extern const struct jv_field api_token_body[];
+
+/* Register the scheduled jobs of the core (purges, audit chaining, outbox delivery). */
 void api_core_schedule(struct app *app);
 
 #endif

@@ -24,10 +24,24 @@ struct app_config {
 	int session_max_s;     /* sign out this long after sign-in, whatever happens */
 	int sched_interval_ms; /* scheduler tick */
 	char outbox_log[512];  /* default sender's file */
+	/* identity and security policy (docs/SECURITY.md explains each choice) */
+	int max_login_failures;     /* failures before the account locks (5) */
+	int lockout_s;              /* how long it stays locked (900) */
+	int login_per_ip_per_min;   /* password and SMS logins from one address (60) */
+	bool require_second_factor; /* staff need TOTP (never in a demo city) */
+	int password_min_len;       /* 10 */
+	int password_classes;       /* character classes required: 0 = ASVS, 3 = 等保 style */
+	int password_max_age_days;  /* 0 = no forced rotation (ASVS); 90 = 等保 style */
+	int audit_retention_days;   /* at least 180 */
+	int sms_per_phone_per_hour; /* codes sent to one number (5) */
+	int sms_per_ip_per_hour;    /* codes requested from one address (20) */
 };
+
+struct rate_limiter;
 
 struct app {
 	struct store *store;
+	struct rate_limiter *login_limiter; /* per client address, in memory */
 	struct app_config cfg;
 	bool demo;
 	struct sched *sched;

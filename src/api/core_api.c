@@ -1,6 +1,7 @@
 /* Health, the OpenAPI document, system status, and the test-only clock. */
 #include "api.h"
 #include "app.h"
+#include "../auth/audit.h"
 #include "../auth/auth.h"
 #include "../core/clock.h"
 #include "../sched/outbox.h"
@@ -100,8 +101,42 @@ static int outbox_task(void *ctx, struct xf_err *err)
 	return outbox_deliver(app->store, app->sender, 100, &delivered, &failed, err);
 }
 
+static int chain_fn(struct db *db, void *arg, struct xf_err *err)
+{
+	int *chained = arg;
+	return audit_chain(db, 5000, chained, err);
+}
+
+/* One appender: chaining never makes two writers wait for each other. */
+static int chain_task(void *ctx, struct xf_err *err)
+{
+	struct app *app = ctx;
+	int chained = 0;
+	do {
+		int rc = store_write(app->store, chain_fn, &chained, err);
+		if (rc != XF_OK)
+			return rc;
+	} while (chained == 5000);
+	return XF_OK;
+}
+
+static int retention_fn(struct db *db, void *arg, struct xf_err *err)
+{
+	struct app *app = arg;
+	int days = app->cfg.audit_retention_days < 180 ? 180 : app->cfg.audit_retention_days;
+	return audit_purge(db, clock_now() - (int64_t)days * 86400, err);
+}
+
+static int retention_task(void *ctx, struct xf_err *err)
+{
+	struct app *app = ctx;
+	return store_write(app->store, retention_fn, app, err);
+}
+
 void api_core_schedule(struct app *app)
 {
+	sched_add(app->sched, "audit_chain", 1, chain_task, app);
+	sched_add(app->sched, "audit_retention", 86400, retention_task, app);
 	sched_add(app->sched, "purge_sessions", 3600, purge_task, app);
 	sched_add(app->sched, "outbox_deliver", 5, outbox_task, app);
 }

@@ -4,6 +4,7 @@
 #define XF_CLI_H
 
 #include "../core/xf.h"
+#include "../store/db.h"
 
 #define CLI_EXIT_OK    0
 #define CLI_EXIT_FAIL  1
@@ -20,6 +21,10 @@ struct cli_opts {
 	const char *outbox_log;
 	const char *trusted_proxies;
 	const char *per_ip_limit;
+	const char *name;
+	const char *scope;
+	const char *expires;
+	const char *new_key_file;
 	bool generate_only;
 	bool force;
 	const char *pos[8];
@@ -37,6 +42,10 @@ const char *cli_db(const struct cli_opts *o, const char *fallback);
 const char *cli_key_file(const struct cli_opts *o, const char *db);
 const char *cli_listen(const struct cli_opts *o);
 int cli_fail(const struct xf_err *err);
+/* Load the key file (creating it first when create is set), install it for personal data,
+ * and check it against the database's key check value (written when absent and db is
+ * writable). A key that does not match the database is refused. */
+int cli_key_ready(const char *keyf, bool create, struct db *db, struct xf_err *err);
 /* Serve an existing database until SIGINT/SIGTERM. */
 int cli_serve_db(const char *db, const struct cli_opts *o, bool print_demo_accounts,
                  const char *demo_password);
@@ -46,5 +55,8 @@ int cmd_migrate(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
+int cmd_token(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_rotate_key(int argc, char **argv);
 
 #endif

@@ -1,6 +1,7 @@
 /* init, migrate, serve, demo, backup. */
 #include "cli.h"
 #include "../auth/auth.h"
+#include "../core/pii.h"
 #include "../core/crypto.h"
 #include "../core/log.h"
 #include "../registry/demo.h"
@@ -69,24 +70,24 @@ int cmd_init(int argc, char **argv)
 	}
 	char pw[13], hash[128];
 	crypto_random_password(pw);
-	if (store_migrate(db, &err) != XF_OK ||
+	if (store_migrate(db, &err) != XF_OK || cli_key_ready(keyf, true, db, &err) != XF_OK ||
 	    crypto_pw_hash(pw, hash, sizeof hash, &err) != XF_OK ||
 	    db_begin(db, true, &err) != XF_OK) {
 		db_close(db);
 		return cli_fail(&err);
 	}
-	int64_t root = 0;
+	int64_t root = 0, user = 0;
 	if (demo_create_root(db, &root, &err) != XF_OK ||
-	    auth_user_create(db, admin, hash, "系统管理员", "admin", root, true, NULL, &err) !=
+	    auth_user_create(db, admin, hash, "系统管理员", 0, NULL, &user, &err) != XF_OK ||
+	    db_run(db, &err, "UPDATE users SET must_change_password = 1 WHERE id = ?", "i", user) !=
 	        XF_OK ||
+	    auth_grant_add(db, user, "admin", root, 0, NULL, &err) != XF_OK ||
 	    db_commit(db, &err) != XF_OK) {
 		db_rollback(db);
 		db_close(db);
 		return cli_fail(&err);
 	}
 	db_close(db);
-	if (crypto_key_create(keyf, &err) != XF_OK)
-		return cli_fail(&err);
 	printf("已创建数据库 %s（结构版本 %d）和密钥文件 %s。\n", path, store_schema_version(),
 	       keyf);
 	printf("管理员账号：%s  一次性密码：%s  （首次登录后请修改；此密码不会再次显示）\n", admin,
@@ -176,20 +177,17 @@ int cmd_demo(int argc, char **argv)
 		printf("正在生成演示城市（%s）……\n", scale == DEMO_CITY ? "city" : "small");
 		fflush(stdout);
 		if (store_migrate(db, &err) != XF_OK ||
+		    cli_key_ready(keyf, true, db, &err) != XF_OK ||
 		    demo_generate(db, scale, shown, &ds, &err) != XF_OK) {
-			db_close(db);
-			return cli_fail(&err);
-		}
-		if (!file_exists(keyf) && crypto_key_create(keyf, &err) != XF_OK) {
 			db_close(db);
 			return cli_fail(&err);
 		}
 		printf("演示城市已生成：%lld 个地点（区 %lld、街道 %lld、社区 %lld、网格 "
 		       "%lld、楼栋 %lld），"
-		       "%lld 个账号。\n",
+		       "%lld 个账号，%lld 位居民（个人信息已加密）。\n",
 		       (long long)ds.places, (long long)ds.districts, (long long)ds.streets,
 		       (long long)ds.communities, (long long)ds.grids, (long long)ds.buildings,
-		       (long long)ds.accounts);
+		       (long long)ds.accounts, (long long)ds.people);
 	} else {
 		if (store_migrate(db, &err) != XF_OK) {
 			db_close(db);

@@ -38,6 +38,19 @@ static const struct command commands[] = {
      "然后启动服务。演示账号共用演示密码：--password 指定，否则随机生成并打印。\n"
      "对已有的演示库给出 --password 会把演示账号的密码重设为它。\n"
      "--generate-only 只生成不启动。默认数据库文件 xingfu-demo.db。"},
+    {"token", cmd_token,
+     "xingfu token create --name NAME --scope open311|12345|export [--expires DAYS] --db FILE",
+     "为外部系统（12345 热线、Open311 客户端、导出）创建 API 令牌",
+     "令牌只显示一次（输出的最后一行），数据库中只存其摘要。\n"
+     "客户端以 Authorization: Bearer 令牌 调用；Open311 客户端也可用 api_key 参数。\n"
+     "--expires 默认 365 天。"},
+    {"audit", cmd_audit, "xingfu audit verify --db FILE [--key-file FILE]", "校验审计日志的哈希链",
+     "先把尚未入链的记录入链，再逐条重算带密钥的哈希。链条完好时退出码 0；\n"
+     "任何一条被修改、删除或调换时退出码 1，并指出第一条异常记录。"},
+    {"rotate-key", cmd_rotate_key, "xingfu rotate-key --db FILE [--key-file FILE]",
+     "轮换个人信息加密密钥",
+     "先校验审计链，再在一个事务里用新密钥重新加密全部个人信息、重算盲索引和审计哈希。\n"
+     "新密钥替换原密钥文件，旧密钥保留为 <密钥文件>.old。请先停止服务。"},
     {"backup", cmd_backup, "xingfu backup FILE [--db FILE]", "在线生成一致的数据库备份",
      "服务运行时也可执行。备份不含密钥文件：请另行妥善保存 <数据库>.key。"},
 };

@@ -5,6 +5,8 @@
 #include "../core/clock.h"
 #include "../core/crypto.h"
 #include "../core/log.h"
+#include "../core/pii.h"
+#include "../core/ratelimit.h"
 #include "../core/str.h"
 #include "../http/server.h"
 #include "../sched/outbox.h"
@@ -13,6 +15,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +61,10 @@ int cli_parse(const char *cmd, int argc, char **argv, const char *allowed, int m
 	    {"outbox-log", offsetof(struct cli_opts, outbox_log), false},
 	    {"trusted-proxy", offsetof(struct cli_opts, trusted_proxies), false},
 	    {"per-ip-limit", offsetof(struct cli_opts, per_ip_limit), false},
+	    {"name", offsetof(struct cli_opts, name), false},
+	    {"scope", offsetof(struct cli_opts, scope), false},
+	    {"expires", offsetof(struct cli_opts, expires), false},
+	    {"new-key-file", offsetof(struct cli_opts, new_key_file), false},
 	    {"generate-only", offsetof(struct cli_opts, generate_only), true},
 	    {"force", offsetof(struct cli_opts, force), true},
 	};
@@ -140,6 +147,51 @@ int cli_fail(const struct xf_err *err)
 	return CLI_EXIT_FAIL;
 }
 
+int cli_key_ready(const char *keyf, bool create, struct db *db, struct xf_err *err)
+{
+	unsigned char key[XF_KEY_BYTES];
+	struct stat st;
+	if (create && stat(keyf, &st) != 0 && crypto_key_create(keyf, err) != XF_OK)
+		return err->status;
+	if (crypto_key_load(keyf, key, err) != XF_OK)
+		return err->status;
+	pii_set_key(key);
+	sodium_memzero(key, sizeof key);
+	char hex[256];
+	int rc = store_meta_get(db, "key_check", hex, sizeof hex, err);
+	if (rc == XF_ENOTFOUND) {
+		struct buf sealed;
+		buf_init(&sealed);
+		pii_seal("xingfu-key-check", &sealed);
+		char out[256];
+		hex_encode((const unsigned char *)sealed.data, sealed.len < 120 ? sealed.len : 120,
+		           out);
+		buf_free(&sealed);
+		xf_err_clear(err);
+		rc = store_meta_set(db, "key_check", out, err);
+		return rc == XF_OK ? XF_OK : XF_OK; /* a read-only open checks next time */
+	}
+	if (rc != XF_OK)
+		return rc;
+	size_t n = strlen(hex) / 2;
+	unsigned char raw[128];
+	for (size_t i = 0; i < n && i < sizeof raw; i++) {
+		unsigned v;
+		sscanf(hex + 2 * i, "%2x", &v);
+		raw[i] = (unsigned char)v;
+	}
+	struct buf plain;
+	buf_init(&plain);
+	rc = pii_open(raw, n, &plain, err);
+	bool ok = rc == XF_OK && strcmp(buf_cstr(&plain), "xingfu-key-check") == 0;
+	buf_free(&plain);
+	if (!ok)
+		return xf_fail(err, XF_EINVAL, "key_mismatch",
+		               "密钥文件 %s 与数据库不匹配（用 --key-file 指定正确的密钥文件）",
+		               keyf);
+	return XF_OK;
+}
+
 int cli_serve_db(const char *db, const struct cli_opts *o, bool print_demo_accounts,
                  const char *demo_password)
 {
@@ -160,9 +212,6 @@ int cli_serve_db(const char *db, const struct cli_opts *o, bool print_demo_accou
 		fprintf(stderr, "xingfu: 数据库 %s 不存在；先运行 xingfu init --db %s\n", db, db);
 		return CLI_EXIT_FAIL;
 	}
-	unsigned char key[XF_KEY_BYTES];
-	if (crypto_key_load(cli_key_file(o, db), key, &err) != XF_OK)
-		return cli_fail(&err);
 	struct app app = {0};
 	app_config_defaults(&app.cfg);
 	snprintf(app.cfg.listen, sizeof app.cfg.listen, "%s", cli_listen(o));
@@ -180,6 +229,10 @@ int cli_serve_db(const char *db, const struct cli_opts *o, bool print_demo_accou
 	if (store_open(db, &app.store, &err) != XF_OK)
 		return cli_fail(&err);
 	struct db *rdb = store_reader(app.store, &err);
+	if (!rdb || cli_key_ready(cli_key_file(o, db), false, rdb, &err) != XF_OK) {
+		store_close(app.store);
+		return cli_fail(&err);
+	}
 	char demo[8] = "";
 	if (rdb)
 		store_meta_get(rdb, "demo", demo, sizeof demo, &err);
@@ -197,6 +250,7 @@ int cli_serve_db(const char *db, const struct cli_opts *o, bool print_demo_accou
 	}
 	log_set_access(access);
 	app.sender = outbox_file_sender(app.cfg.outbox_log, &err);
+	app.login_limiter = ratelimit_new(8192);
 	app.sched = sched_new();
 	api_core_schedule(&app);
 
@@ -212,6 +266,7 @@ int cli_serve_db(const char *db, const struct cli_opts *o, bool print_demo_accou
 	if (server_start(&app, &srv, &err) != XF_OK) {
 		sched_free(app.sched);
 		outbox_sender_free(app.sender);
+		ratelimit_free(app.login_limiter);
 		store_close(app.store);
 		return cli_fail(&err);
 	}
@@ -240,6 +295,7 @@ int cli_serve_db(const char *db, const struct cli_opts *o, bool print_demo_accou
 	server_stop(srv);
 	sched_free(app.sched);
 	outbox_sender_free(app.sender);
+	ratelimit_free(app.login_limiter);
 	store_close(app.store);
 	if (access && access != stdout)
 		fclose(access);

@@ -12,6 +12,7 @@ static void fill(struct xf_err *err, int status, const char *code, const char *f
 		return;
 	err->status = status;
 	err->http = 0;
+	err->until = 0;
 	snprintf(err->code, sizeof err->code, "%s", code);
 	snprintf(err->field, sizeof err->field, "%s", field ? field : "");
 	vsnprintf(err->message, sizeof err->message, fmt, ap);

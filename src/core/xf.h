@@ -30,6 +30,7 @@ struct xf_err {
 	char code[48];     /* stable English code: "validation_failed" */
 	char message[256]; /* human message, Chinese */
 	char field[64];    /* offending field, if any */
+	int64_t until;     /* when a lock or limit ends (UTC seconds), 0 = not applicable */
 };
 
 /* Fill err and return status. Message is printf-style. */

@@ -21,13 +21,10 @@ enum http_method {
 	HTTP_OTHER
 };
 
-/* Who may call a route. The identity issue refines roles and place scope. */
-enum perm {
-	PERM_PUBLIC = 0, /* anyone */
-	PERM_LOGIN,      /* any signed-in account */
-	PERM_ADMIN,      /* system administrators */
-	PERM_TEST,       /* only when the server runs in test mode */
-};
+/* Who may call a route: a permission from src/auth/policy.c ("users.manage"), or: */
+#define PERM_PUBLIC "public" /* anyone */
+#define PERM_SELF   "self"   /* any signed-in account: every role holds "self" */
+#define PERM_TEST   "test"   /* only when the server runs in test mode */
 
 struct kv {
 	const char *key;
@@ -39,13 +36,24 @@ struct xf_user {
 	int64_t id;
 	char username[64];
 	char display_name[128];
+	int64_t person_id;
+	/* the active grant: its role over its place's subtree */
+	int64_t grant_id;
 	char role[32];
 	int64_t place_id;
 	char place_name[128];
+	int ngrants;
 	bool must_change_password;
+	bool totp_enabled;
+	bool mfa_ok; /* second factor satisfied, or not required */
+	int64_t session_id;
 	char token_hash[XF_DIGEST_HEX];
 	char csrf[XF_TOKEN_CHARS];
 	int64_t session_last_seen;
+	/* a machine client (API token) instead of a person */
+	bool is_token;
+	int64_t token_id;
+	char token_scope[16];
 };
 
 struct req;
@@ -58,18 +66,21 @@ struct route {
 	enum http_method method;
 	const char *pattern; /* "/api/things/{id}/action"; {id} matches a positive integer */
 	handler_fn handler;
-	enum perm perm;
+	const char *perm;            /* PERM_PUBLIC, PERM_SELF, PERM_TEST or a policy permission */
 	bool csrf;                   /* cookie sessions must send X-CSRF-Token */
 	const char *audit;           /* audit action written with the change, or NULL */
 	size_t max_body;             /* bytes; 0 = no body accepted */
 	const struct jv_field *body; /* declared JSON body, checked before the handler */
 	const char *summary;         /* Chinese, for the OpenAPI document */
 	const char *tag;
+	const char *token_scope; /* API tokens with this scope may call it; NULL = people only */
 };
 
 struct resp {
 	int status;
 	struct buf body;
+	const unsigned char *borrowed; /* instead of body: bytes the response does not own */
+	size_t borrowed_len;           /* (the embedded UI files, see static.h) */
 	const char *content_type;
 	struct kv headers[8];
 	int nheaders;
@@ -101,6 +112,11 @@ struct req {
 	bool cookie_session;
 	struct xf_user user;
 	json_t *json;
+	/* what the audit row says beyond who/when/where: set by handlers when it matters */
+	int64_t on_behalf_of;
+	char audit_object[96];
+	char audit_detail[256];
+	bool audit_done; /* the job wrote its own audit row */
 	struct xf_err err;
 	struct resp resp;
 	/* write path */
@@ -132,6 +148,8 @@ int http_dispatch(struct req *r);
 int http_route(struct req *r);
 /* After the pending job settled: fill r->resp from it. */
 void http_finish_job(struct req *r);
+/* Record a 401/403 on a protected route in the audit log (asynchronously). */
+void http_audit_denied(struct req *r);
 /* Fill r->resp with the JSON error in r->err. */
 void http_error_response(struct req *r);
 

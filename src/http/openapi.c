@@ -21,28 +21,14 @@ static const char *method_lc(enum http_method m)
 	}
 }
 
-static const char *perm_name(enum perm p)
-{
-	switch (p) {
-	case PERM_PUBLIC:
-		return "public";
-	case PERM_LOGIN:
-		return "login";
-	case PERM_ADMIN:
-		return "admin";
-	case PERM_TEST:
-		return "test-mode";
-	}
-	return "?";
-}
-
 void http_openapi(struct buf *b)
 {
 	buf_puts(
 	    b, "{\"openapi\":\"3.0.3\",\"info\":{\"title\":\"xingfu 幸福城区 API\",\"version\":\"");
 	buf_puts(b, XF_VERSION);
 	buf_puts(b, "\"},\"components\":{\"securitySchemes\":{\"session\":{\"type\":\"apiKey\","
-	            "\"in\":\"cookie\",\"name\":\"xf_session\"}},\"schemas\":{\"Error\":{"
+	            "\"in\":\"cookie\",\"name\":\"xf_session\"},\"bearer\":{\"type\":\"http\","
+	            "\"scheme\":\"bearer\"}},\"schemas\":{\"Error\":{"
 	            "\"type\":\"object\",\"properties\":{\"error\":{\"type\":\"object\","
 	            "\"properties\":{\"code\":{\"type\":\"string\"},\"message\":{\"type\":"
 	            "\"string\"},\"field\":{\"type\":\"string\"}},\"required\":[\"code\","
@@ -71,12 +57,15 @@ void http_openapi(struct buf *b)
 			buf_printf(b, "\"%s\":{\"summary\":", method_lc(r2->method));
 			buf_json_str(b, r2->summary ? r2->summary : "");
 			buf_printf(b, ",\"tags\":[\"%s\"],\"x-permission\":\"%s\",\"x-csrf\":%s",
-			           r2->tag ? r2->tag : "misc", perm_name(r2->perm),
+			           r2->tag ? r2->tag : "misc", r2->perm,
 			           r2->csrf ? "true" : "false");
 			if (r2->audit)
 				buf_printf(b, ",\"x-audit\":\"%s\"", r2->audit);
-			if (r2->perm == PERM_LOGIN || r2->perm == PERM_ADMIN)
-				buf_puts(b, ",\"security\":[{\"session\":[]}]");
+			if (strcmp(r2->perm, PERM_PUBLIC) != 0 && strcmp(r2->perm, PERM_TEST) != 0)
+				buf_printf(b, ",\"security\":[{\"session\":[]}%s]",
+				           r2->token_scope ? ",{\"bearer\":[]}" : "");
+			if (r2->token_scope)
+				buf_printf(b, ",\"x-token-scope\":\"%s\"", r2->token_scope);
 			if (strchr(r2->pattern, '{')) {
 				buf_puts(b,
 				         ",\"parameters\":[{\"name\":\"id\",\"in\":\"path\","

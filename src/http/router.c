@@ -2,7 +2,9 @@
  * idempotency and audit applied here from the route's row, never inside handlers. */
 #include "http.h"
 #include "../api/app.h"
+#include "../auth/audit.h"
 #include "../auth/auth.h"
+#include "../auth/policy.h"
 #include "../core/clock.h"
 #include "../core/log.h"
 #include "../core/str.h"
@@ -190,6 +192,14 @@ void http_error_response(struct req *r)
 		buf_puts(&b, ",\"field\":");
 		buf_json_str(&b, r->err.field);
 	}
+	if (r->err.until) {
+		char iso[21], secs[24];
+		clock_iso(r->err.until, iso);
+		buf_printf(&b, ",\"until\":\"%s\"", iso);
+		int64_t wait = r->err.until - clock_now();
+		snprintf(secs, sizeof secs, "%lld", (long long)(wait > 0 ? wait : 1));
+		resp_header(r, "Retry-After", secs);
+	}
 	buf_puts(&b, "}}");
 	resp_json(r, status, buf_cstr(&b));
 	buf_free(&b);
@@ -281,13 +291,40 @@ static bool is_write_method(enum http_method m)
 	return m == HTTP_POST || m == HTTP_PUT || m == HTTP_PATCH || m == HTTP_DELETE;
 }
 
+static bool is_public(const struct route *rt)
+{
+	return strcmp(rt->perm, PERM_PUBLIC) == 0 || strcmp(rt->perm, PERM_TEST) == 0;
+}
+
+/* Machine clients: "Authorization: Bearer TOKEN", or `api_key` for routes that Open311
+ * clients call. Only routes that name a token scope accept tokens. */
+static const char *bearer_token(struct req *r)
+{
+	const char *h = req_header(r, "Authorization");
+	if (h && strncasecmp(h, "Bearer ", 7) == 0)
+		return h + 7;
+	if (r->route->token_scope && strcmp(r->route->token_scope, "open311") == 0)
+		return req_query(r, "api_key");
+	return NULL;
+}
+
 static int authenticate(struct req *r)
 {
+	struct db *db = NULL;
+	const char *bearer = bearer_token(r);
+	if (bearer) {
+		if (!(db = store_reader(r->app->store, &r->err)))
+			return r->err.status;
+		int rc = auth_token_lookup(db, bearer, &r->user, &r->err);
+		if (rc != XF_OK)
+			return rc;
+		r->authed = true;
+		return XF_OK;
+	}
 	const char *token = req_cookie(r, AUTH_COOKIE);
 	if (!token)
 		return XF_OK;
-	struct db *db = store_reader(r->app->store, &r->err);
-	if (!db)
+	if (!(db = store_reader(r->app->store, &r->err)))
 		return r->err.status;
 	int rc = auth_session_lookup(r->app, db, token, &r->user, &r->err);
 	if (rc == XF_OK) {
@@ -299,24 +336,22 @@ static int authenticate(struct req *r)
 		char hdr[160];
 		auth_clear_cookie_header(r->app, hdr, sizeof hdr);
 		resp_header(r, "Set-Cookie", hdr);
+		xf_err_clear(&r->err);
 		return XF_OK;
 	}
-	return rc == XF_EAUTH ? XF_OK : rc;
+	return rc;
 }
 
 static int authorise(struct req *r)
 {
-	switch (r->route->perm) {
-	case PERM_PUBLIC:
+	const struct route *rt = r->route;
+	if (strcmp(rt->perm, PERM_PUBLIC) == 0)
 		return XF_OK;
-	case PERM_TEST:
+	if (strcmp(rt->perm, PERM_TEST) == 0) {
 		if (!r->app->cfg.test_mode)
 			return xf_fail(&r->err, XF_ENOTFOUND, "not_found", "没有这个接口：%s",
 			               r->path);
 		return XF_OK;
-	case PERM_LOGIN:
-	case PERM_ADMIN:
-		break;
 	}
 	if (!r->authed) {
 		if (req_cookie(r, AUTH_COOKIE))
@@ -324,7 +359,21 @@ static int authorise(struct req *r)
 			               "登录已过期，请重新登录");
 		return xf_fail(&r->err, XF_EAUTH, "unauthenticated", "请先登录");
 	}
-	if (r->route->perm == PERM_ADMIN && strcmp(r->user.role, "admin") != 0)
+	if (r->user.is_token) {
+		if (!rt->token_scope || strcmp(rt->token_scope, r->user.token_scope) != 0)
+			return xf_fail(&r->err, XF_EPERM, "forbidden",
+			               "该 API 令牌的范围（%s）不能调用此接口",
+			               r->user.token_scope);
+		return XF_OK;
+	}
+	/* Staff who still owe a second factor may only look after themselves (enrol TOTP). */
+	if (!r->user.mfa_ok && strcmp(rt->perm, PERM_SELF) != 0)
+		return xf_fail(&r->err, XF_EPERM, "second_factor_required",
+		               "请先在“我的账号”中绑定动态口令（双因素认证）");
+	if (r->user.must_change_password && strcmp(rt->perm, PERM_SELF) != 0)
+		return xf_fail(&r->err, XF_EPERM, "password_change_required",
+		               "请先修改初始密码（或已过期的密码）");
+	if (!policy_allows(r->user.role, rt->perm))
 		return xf_fail(&r->err, XF_EPERM, "forbidden", "没有权限执行此操作");
 	return XF_OK;
 }
@@ -373,10 +422,12 @@ int http_dispatch(struct req *r)
 		return xf_fail(&r->err, XF_ETOOBIG, "body_too_large", "请求体过大（上限 %zu 字节）",
 		               r->route->max_body);
 	if ((rc = authenticate(r)) != XF_OK || (rc = authorise(r)) != XF_OK ||
-	    (rc = check_csrf(r)) != XF_OK || (rc = check_body(r)) != XF_OK)
+	    (rc = check_csrf(r)) != XF_OK || (rc = check_body(r)) != XF_OK) {
+		http_audit_denied(r);
 		return rc;
+	}
 	const char *idem = req_header(r, "Idempotency-Key");
-	if (idem && is_write_method(r->method) && r->route->perm != PERM_PUBLIC) {
+	if (idem && is_write_method(r->method) && !is_public(r->route)) {
 		size_t n = strlen(idem);
 		if (n == 0 || n > 128 || !utf8_valid(idem, n))
 			return xf_fail_field(&r->err, XF_EINVAL, "bad_idempotency_key",
@@ -394,6 +445,8 @@ int http_dispatch(struct req *r)
 	rc = r->route->handler(r);
 	if (rc == XF_PENDING && !r->write)
 		abort(); /* a handler said pending without queueing work */
+	if (rc == XF_EPERM)
+		http_audit_denied(r); /* object-level refusals (out of scope) */
 	return rc;
 }
 
@@ -425,15 +478,41 @@ static int idem_lookup(struct db *db, struct req *r, struct xf_err *err)
 	return XF_OK;
 }
 
+static void fill_entry(struct req *r, struct audit_entry *e, const char *action,
+                       const char *outcome, const char *detail)
+{
+	*e = (struct audit_entry){
+	    .user_id = r->authed && !r->user.is_token ? r->user.id : 0,
+	    .role = r->authed ? (r->user.is_token ? r->user.username : r->user.role) : "",
+	    .on_behalf_of = r->on_behalf_of,
+	    .action = action,
+	    .object = r->audit_object[0] ? r->audit_object : r->path,
+	    .ip = r->client_ip,
+	    .outcome = outcome,
+	    .detail = detail,
+	};
+}
+
 static int audit_row(struct db *db, struct req *r, struct xf_err *err)
 {
-	char target[96];
-	snprintf(target, sizeof target, "%s", r->path);
-	return db_run(db, err,
-	              "INSERT INTO audit(at, user_id, ip, action, target, outcome) "
-	              "VALUES (?, ?, ?, ?, ?, 'ok')",
-	              "iittt", clock_now(), r->authed ? r->user.id : 0, r->client_ip,
-	              r->route->audit, target);
+	struct audit_entry e;
+	fill_entry(r, &e, r->route->audit, "ok", r->audit_detail);
+	return audit_write(db, &e, err);
+}
+
+/* 401 and 403 on protected routes are security events: recorded, without waiting. */
+void http_audit_denied(struct req *r)
+{
+	if (!r->route || is_public(r->route) || !r->app || !r->app->store)
+		return;
+	int status = xf_err_http(&r->err);
+	if (status != 401 && status != 403)
+		return;
+	struct audit_entry e;
+	char action[80];
+	snprintf(action, sizeof action, "%s %s", r->method_name, r->route->pattern);
+	fill_entry(r, &e, action, "denied", r->err.code);
+	audit_write_async(r->app->store, &e);
 }
 
 static int run_write(struct db *db, void *arg, struct xf_err *err)
@@ -449,7 +528,7 @@ static int run_write(struct db *db, void *arg, struct xf_err *err)
 	rc = r->write(db, r, err);
 	if (rc != XF_OK)
 		return rc;
-	if (r->route->audit && (rc = audit_row(db, r, err)) != XF_OK)
+	if (r->route->audit && !r->audit_done && (rc = audit_row(db, r, err)) != XF_OK)
 		return rc;
 	if (r->idem_key)
 		rc = db_run(db, err,

@@ -1,5 +1,6 @@
 #include "server.h"
 #include "http.h"
+#include "static.h"
 #include "../api/app.h"
 #include "../core/clock.h"
 #include "../core/log.h"
@@ -148,14 +149,22 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct req *r)
 {
 	if (!r->resp.status)
 		http_error_response(r);
-	size_t len = r->resp.body.len;
-	void *data = buf_steal(&r->resp.body);
-	r->resp.body.len = len; /* kept for the access log */
-	struct MHD_Response *resp =
-	    MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
-	if (!resp) {
-		free(data);
-		return MHD_NO;
+	struct MHD_Response *resp;
+	if (r->resp.borrowed) {
+		/* Embedded files live as long as the program: no copy. */
+		resp = MHD_create_response_from_buffer(
+		    r->resp.borrowed_len, (void *)r->resp.borrowed, MHD_RESPMEM_PERSISTENT);
+		if (!resp)
+			return MHD_NO;
+	} else {
+		size_t len = r->resp.body.len;
+		void *data = buf_steal(&r->resp.body);
+		r->resp.body.len = len; /* kept for the access log */
+		resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+		if (!resp) {
+			free(data);
+			return MHD_NO;
+		}
 	}
 	MHD_add_response_header(resp, "Content-Type",
 	                        r->resp.content_type ? r->resp.content_type
@@ -210,8 +219,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			r->err.http = 431;
 			return send_error(c, r);
 		}
-		if (http_route(r) != XF_OK)
+		if (http_route(r) != XF_OK) {
+			/* No API route: the browser UI's files and the apps' own paths. */
+			if (r->err.status == XF_ENOTFOUND && static_wants(r)) {
+				static_serve(r, static_assets, static_nassets);
+				return send_resp(c, r);
+			}
 			return send_error(c, r);
+		}
 		/* Refuse an announced oversize body before `100 Continue`. */
 		const char *cl = req_header(r, "Content-Length");
 		if (cl) {
@@ -277,7 +292,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		buf_puts(&b, ",\"path\":");
 		buf_json_str(&b, r->path[0] ? r->path : "-");
 		buf_printf(&b, ",\"status\":%d,\"bytes\":%zu,\"ms\":%lld,\"user\":%lld%s}",
-		           r->resp.status, r->resp.body.len,
+		           r->resp.status,
+		           r->resp.borrowed ? r->resp.borrowed_len : r->resp.body.len,
 		           (long long)(clock_mono_ms() - r->started_ms),
 		           (long long)(r->authed ? r->user.id : 0),
 		           toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : ",\"aborted\":true");

@@ -2,7 +2,9 @@
 #include "../auth/auth.h"
 #include "../core/clock.h"
 #include "../core/crypto.h"
+#include "../core/pii.h"
 #include "../store/store.h"
+#include "people.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,24 +93,66 @@ static void display_name(const char *nbs, char *out, size_t n)
 
 struct account {
 	const char *username, *display, *role, *place_code;
+	const char *phone; /* synthetic; the resident and the party member sign in by SMS too */
 };
 
 /* Place codes refer to the real tree (communities) or the generated grids under them. */
 static const struct account accounts[] = {
-    {"admin", "市级管理员", "admin", CITY_CODE},
-    {"jiedao", "王建国（澄月街道党工委）", "street_official", "420203009000"},
-    {"shequ", "李红梅（大智路社区书记）", "community_worker", "420203009002"},
-    {"shequ2", "张桂芳（友爱街社区书记）", "community_worker", "420205003001"},
-    {"shequ3", "陈志强（沈家营社区主任）", "community_worker", "420202005003"},
-    {"wangge", "刘晓燕（大智路社区第一网格员）", "grid_worker", "420203009002001"},
-    {"dangyuan", "赵卫东（党员）", "party_member", "420203009002001"},
-    {"jumin", "孙秀英（居民）", "resident", "420203009002002"},
-    {"danwei", "黄石公交集团", "unit", "420203009002"},
-    {"wuye", "大智物业服务有限公司", "property", "420203009002001"},
-    {"shangdian", "大智路积分超市", "shop", "420203009002"},
-    {"daibiao", "周明（市党代表）", "delegate", "420203009002"},
-    {"shenji", "审计员", "auditor", CITY_CODE},
+    {"admin", "市级管理员", "admin", CITY_CODE, NULL},
+    {"jiedao", "王建国（澄月街道党工委）", "street_official", "420203009000", NULL},
+    {"shequ", "李红梅（大智路社区书记）", "community_official", "420203009002", NULL},
+    {"shequ2", "张桂芳（友爱街社区书记）", "community_official", "420205003001", NULL},
+    {"shequ3", "陈志强（沈家营社区主任）", "community_official", "420202005003", NULL},
+    {"wangge", "刘晓燕（大智路社区第一网格员）", "grid_worker", "420203009002001", NULL},
+    {"dangyuan", "赵卫东（党员）", "party_member", "420203009002001", "17000000002"},
+    {"jumin", "孙秀英（居民）", "resident", "420203009002002", "17000000001"},
+    {"danwei", "黄石公交集团", "unit_contact", "420203009002", NULL},
+    {"wuye", "大智物业服务有限公司", "property", "420203009002001", NULL},
+    {"shangdian", "大智路积分超市", "shop", "420203009002", NULL},
+    {"daibiao", "周明（市党代表）", "delegate", "420203009002", NULL},
+    {"shenji", "审计员", "auditor", CITY_CODE, NULL},
 };
+
+static const char *surnames[] = {"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周",
+                                 "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗"};
+static const char *given[] = {"建华", "秀英", "志强", "桂兰", "国平", "丽娟", "海波", "玉梅",
+                              "德明", "春燕", "卫国", "红霞", "永红", "淑珍", "小军", "晓燕"};
+
+/* A synthetic resident ID: area 990000 (no such region), so nobody mistakes it for real. */
+static void synthetic_id(int n, int year, char out[19])
+{
+	char first17[18];
+	snprintf(first17, sizeof first17, "990000%04d%02d%02d%03d", year, 1 + n % 12, 1 + n % 28,
+	         (n * 7) % 1000);
+	snprintf(out, 19, "%s%c", first17, pii_id_check_char(first17));
+}
+
+/* Residents of the seed's communities, with sealed phones, ID numbers and addresses. */
+static int add_people(struct db *db, const char *community_code, int count, int seed,
+                      struct demo_stats *st, struct xf_err *err)
+{
+	int64_t grid;
+	char grid_code[32];
+	snprintf(grid_code, sizeof grid_code, "%s001", community_code);
+	int rc = db_int(db, err, &grid, "SELECT id FROM places WHERE code = ?", "t", grid_code);
+	if (rc != XF_OK)
+		return rc;
+	for (int i = 0; i < count; i++) {
+		int n = seed * 1000 + i;
+		char name[32], phone[12], idn[19], addr[96];
+		snprintf(name, sizeof name, "%s%s", surnames[n % 20], given[(n / 20 + i) % 16]);
+		snprintf(phone, sizeof phone, "170%08d", 10000 + n);
+		int year = 1950 + (n * 13) % 55;
+		synthetic_id(n, year, idn);
+		snprintf(addr, sizeof addr, "%d 栋 %d 单元 %d 室", 1 + i % 4, 1 + i % 3,
+		         101 + (i % 6) * 100 + i % 4);
+		struct person_in p = {grid, name, n % 2 ? "F" : "M", year, phone, idn, addr};
+		if ((rc = people_create(db, &p, NULL, err)) != XF_OK)
+			return rc;
+		st->people++;
+	}
+	return XF_OK;
+}
 
 static const char *grid_names[] = {"第一网格", "第二网格", "第三网格",
                                    "第四网格", "第五网格", "第六网格"};
@@ -212,19 +256,32 @@ int demo_generate(struct db *db, enum demo_scale scale, const char *password, st
 		                    err)) != XF_OK)
 			goto fail;
 	}
-	char hash[128];
-	if ((rc = crypto_pw_hash(password, hash, sizeof hash, err)) != XF_OK)
+	if ((rc = add_people(db, "420203009002", 24, 1, st, err)) != XF_OK || /* 大智路 */
+	    (rc = add_people(db, "420205003001", 12, 2, st, err)) != XF_OK || /* 友爱街 */
+	    (rc = add_people(db, "420202005003", 12, 3, st, err)) != XF_OK)   /* 沈家营 */
 		goto fail;
+	char hash[128];
 	for (size_t i = 0; i < XF_ARRAY_LEN(accounts); i++) {
-		int64_t place;
+		int64_t place, user, person = 0;
 		if ((rc = db_int(db, err, &place, "SELECT id FROM places WHERE code = ?", "t",
 		                 accounts[i].place_code)) != XF_OK)
 			goto fail;
-		/* Each account its own salt: hash again (argon2id, a few hundred ms in all). */
-		if (i > 0 && (rc = crypto_pw_hash(password, hash, sizeof hash, err)) != XF_OK)
+		/* Each account its own salt (argon2id, a few hundred ms in all). */
+		if ((rc = crypto_pw_hash(password, hash, sizeof hash, err)) != XF_OK)
 			goto fail;
+		if (accounts[i].phone) {
+			char idn[19];
+			synthetic_id(9000 + (int)i, 1975, idn);
+			struct person_in p = {
+			    place, accounts[i].display, "F", 1975, accounts[i].phone,
+			    idn,   "1 栋 1 单元 101 室"};
+			if ((rc = people_create(db, &p, &person, err)) != XF_OK)
+				goto fail;
+			st->people++;
+		}
 		if ((rc = auth_user_create(db, accounts[i].username, hash, accounts[i].display,
-		                           accounts[i].role, place, false, NULL, err)) != XF_OK)
+		                           person, accounts[i].phone, &user, err)) != XF_OK ||
+		    (rc = auth_grant_add(db, user, accounts[i].role, place, 0, NULL, err)) != XF_OK)
 			goto fail;
 		st->accounts++;
 	}

@@ -9,7 +9,7 @@
 enum demo_scale { DEMO_SMALL, DEMO_CITY };
 
 struct demo_stats {
-	int64_t places, districts, streets, communities, grids, buildings, accounts;
+	int64_t places, districts, streets, communities, grids, buildings, accounts, people;
 };
 
 /* The deployment root, 黄石市 (kind city), if absent. */

@@ -95,6 +95,16 @@ expect_exit 0 "backup --db FILE (flag first)" -- "$XF" backup --db "$D/demo.db" 
 expect_exit 1 "backup refuses to overwrite" -- "$XF" backup "$D/bk1.db" --db "$D/demo.db"
 expect_exit 2 "backup needs a file name" -- "$XF" backup --db "$D/demo.db"
 
+# Identity commands.
+"$XF" token create --name "12345 热线" --scope 12345 --expires 30 --db "$D/demo.db" >"$D/out" 2>"$D/err"
+TOKEN=$(tail -n 1 "$D/out")
+case "$TOKEN" in xf_*) ok "token create prints the token as its last line" ;; *) bad "token line: $(cat "$D/out" "$D/err")" ;; esac
+code=$(curl -s -o "$D/me.json" -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/me")
+[ "$code" = 200 ] && grep -q '"scope":"12345"' "$D/me.json" && ok "the server accepts the new token at once" || bad "token use: $code"
+expect_exit 2 "token create with a bad scope" -- "$XF" token create --name x --scope root --db "$D/demo.db"
+expect_exit 0 "audit verify on an untouched log" -- "$XF" audit verify --db "$D/demo.db"
+expect_grep "audit verify reports the chain whole" "完整" "$D/out"
+
 kill -TERM "$SERVER_PID"
 wait "$SERVER_PID"
 rc=$?
@@ -103,6 +113,29 @@ SERVER_PID=""
 expect_grep "server says it stopped" "已停止" "$D/serve.out"
 expect_grep "access log has JSON lines" '"path":"/api/session"' "$D/access.log"
 expect_grep "trusted proxy's X-Forwarded-For is the client" '"ip":"203.0.113.5"' "$D/access.log"
+
+# Tamper with one row: verify fails and names it.
+row=$(sqlite3 "$D/demo.db" "SELECT id FROM audit_log WHERE seq = 2")
+sqlite3 "$D/demo.db" "UPDATE audit_log SET outcome = 'ok ' WHERE id = $row"
+expect_exit 1 "audit verify detects an edited row" -- "$XF" audit verify --db "$D/demo.db"
+expect_grep "audit verify names the row" "id=$row" "$D/err"
+sqlite3 "$D/demo.db" "UPDATE audit_log SET outcome = 'ok' WHERE id = $row"
+expect_exit 0 "restored row verifies again" -- "$XF" audit verify --db "$D/demo.db"
+last=$(sqlite3 "$D/demo.db" "SELECT max(id) FROM audit_log")
+sqlite3 "$D/demo.db" "DELETE FROM audit_log WHERE id = $last"
+expect_exit 1 "audit verify detects a deleted last row" -- "$XF" audit verify --db "$D/demo.db"
+
+# Key rotation: personal data still opens, under the new key only.
+cp "$D/demo.db" "$D/rot.db"; cp "$D/demo.db.key" "$D/rot.db.key"
+sqlite3 "$D/rot.db" "DELETE FROM audit_log"; sqlite3 "$D/rot.db" "DELETE FROM meta WHERE key LIKE 'audit_%'"
+before=$(sqlite3 "$D/rot.db" "SELECT hex(phone_enc) FROM people ORDER BY id LIMIT 1")
+expect_exit 0 "rotate-key" -- "$XF" rotate-key --db "$D/rot.db"
+after=$(sqlite3 "$D/rot.db" "SELECT hex(phone_enc) FROM people ORDER BY id LIMIT 1")
+[ "$before" != "$after" ] && ok "sealed values changed" || bad "sealed values unchanged"
+[ -f "$D/rot.db.key.old" ] && ok "old key kept as .old" || bad "old key kept"
+expect_exit 0 "audit verify after rotation" -- "$XF" audit verify --db "$D/rot.db"
+expect_exit 1 "the old key no longer fits" -- "$XF" audit verify --db "$D/rot.db" --key-file "$D/rot.db.key.old"
+expect_grep "key mismatch message" "不匹配" "$D/err"
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

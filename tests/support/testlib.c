@@ -2,6 +2,9 @@
 #include "core/clock.h"
 #include "core/crypto.h"
 #include "core/log.h"
+#include "core/pii.h"
+#include "core/ratelimit.h"
+#include <sodium.h>
 #include "registry/demo.h"
 #include "sched/outbox.h"
 #include "sched/sched.h"
@@ -30,6 +33,15 @@ void ts_rmdir(const char *dir)
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", dir);
+}
+
+void ts_key_init(void)
+{
+	static unsigned char key[XF_KEY_BYTES];
+	crypto_init();
+	crypto_pw_set_min_cost(true);
+	randombytes_buf(key, sizeof key);
+	pii_set_key(key);
 }
 
 bool ts_postgres(void)
@@ -122,6 +134,7 @@ void ts_start(struct tserver *t)
 	struct xf_err err;
 	struct db *db;
 	struct demo_stats ds;
+	ts_key_init();
 	assert_int_equal(db_open(t->db, DB_OPEN_CREATE | DB_OPEN_WRITER, &db, &err), XF_OK);
 	assert_int_equal(store_migrate(db, &err), XF_OK);
 	assert_int_equal(demo_generate(db, DEMO_SMALL, DEMO_PW, &ds, &err), XF_OK);
@@ -130,11 +143,14 @@ void ts_start(struct tserver *t)
 	strcpy(t->app.cfg.listen, "127.0.0.1:0");
 	t->app.cfg.test_mode = true;
 	t->app.cfg.idle_timeout_s = 2;
+	/* The suites sign in many times from 127.0.0.1; the throttle has its own test. */
+	t->app.cfg.login_per_ip_per_min = 1000000;
 	t->app.demo = true;
 	snprintf(t->app.cfg.outbox_log, sizeof t->app.cfg.outbox_log, "%s", t->outbox);
 	assert_int_equal(store_open(t->db, &t->app.store, &err), XF_OK);
 	t->app.sender = outbox_file_sender(t->outbox, &err);
 	t->app.sched = sched_new();
+	t->app.login_limiter = ratelimit_new(4096);
 	api_core_schedule(&t->app);
 	FILE *f = fopen(t->access, "a");
 	assert_non_null(f);
@@ -150,6 +166,7 @@ void ts_stop(struct tserver *t)
 	server_stop(t->srv);
 	sched_free(t->app.sched);
 	outbox_sender_free(t->app.sender);
+	ratelimit_free(t->app.login_limiter);
 	store_close(t->app.store);
 	FILE *f = log_access_file();
 	log_set_access(NULL);

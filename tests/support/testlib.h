@@ -29,6 +29,8 @@ struct tserver {
  * postgres the cluster's admin URL is read from the file $XINGFU_TEST_PG_STATE (written by
  * scripts/pg-test.sh); a missing or unreachable server fails the test, never skips it. */
 bool ts_postgres(void);
+/* A random personal-data key for this process (what the key file gives a server). */
+void ts_key_init(void);
 /* A new empty database for one test: a file in dir (SQLite) or a new database in the test
  * cluster (PostgreSQL). target receives the path or URL. */
 void ts_new_db(const char *dir, char *target, size_t n);

@@ -251,8 +251,7 @@ static void test_backup_is_a_consistent_usable_copy(void **state)
 	struct xf_err e;
 	struct db *db;
 	struct demo_stats ds;
-	crypto_init();
-	crypto_pw_set_min_cost(true);
+	ts_key_init();
 	assert_int_equal(db_open(f->db, DB_OPEN_WRITER, &db, &e), XF_OK);
 	assert_int_equal(demo_generate(db, DEMO_SMALL, "password1", &ds, &e), XF_OK);
 	char dest[160];
@@ -275,8 +274,7 @@ static void test_demo_city_has_the_real_tree(void **state)
 	struct xf_err e;
 	struct db *db;
 	struct demo_stats ds;
-	crypto_init();
-	crypto_pw_set_min_cost(true);
+	ts_key_init();
 	assert_int_equal(db_open(NULL, DB_OPEN_MEMORY, &db, &e), XF_OK);
 	assert_int_equal(store_migrate(db, &e), XF_OK);
 	assert_int_equal(demo_generate(db, DEMO_SMALL, "password1", &ds, &e), XF_OK);
@@ -305,9 +303,9 @@ static void test_demo_city_has_the_real_tree(void **state)
 	                 XF_OK);
 	assert_int_equal(n, 3);
 	assert_int_equal(db_int(db, &e, &n,
-	                        "SELECT count(*) FROM users u JOIN places p ON"
-	                        " p.id = u.place_id WHERE u.username = 'wangge' AND"
-	                        " p.kind = 'grid'",
+	                        "SELECT count(*) FROM users u JOIN grants g ON g.user_id = u.id"
+	                        " JOIN places p ON p.id = g.place_id WHERE u.username = 'wangge'"
+	                        " AND p.kind = 'grid' AND g.role = 'grid_worker'",
 	                        ""),
 	                 XF_OK);
 	assert_int_equal(n, 1);

@@ -1,0 +1,102 @@
+#include "policy.h"
+#include "../http/http.h"
+
+#include <string.h>
+
+const struct role_info policy_roles[] = {
+    {"admin", "市级管理员", true},
+    {"district_official", "区级干部", true},
+    {"street_official", "街道干部", true},
+    {"community_official", "社区干部", true},
+    {"grid_worker", "网格员", true},
+    {"building_member", "楼栋服务小组成员", false},
+    {"party_member", "党员", false},
+    {"inservice_member", "在职党员", false},
+    {"resident", "居民", false},
+    {"unit_contact", "驻区单位联络人", false},
+    {"property", "物业服务企业", false},
+    {"owners_committee", "业委会成员", false},
+    {"shop", "积分超市商户", false},
+    {"dept_handler", "职能部门经办人", true},
+    {"approver", "审批人（如组织部）", true},
+    {"delegate", "党代表", false},
+    {"auditor", "审计员", true},
+};
+const size_t policy_nroles = XF_ARRAY_LEN(policy_roles);
+
+const char *const policy_permissions[] = {
+    "self",       "system.status", "users.read",    "users.manage", "tokens.manage",
+    "audit.read", "people.read",   "people.reveal", NULL,
+};
+
+/* Permission → roles holding it. The auditor reads the audit log and changes nothing; the
+ * admin manages accounts but does not read the audit log (等保: separated duties). */
+static const struct {
+	const char *perm;
+	const char *roles[8];
+} table[] = {
+    {"system.status", {"admin"}},
+    {"users.read", {"admin", "district_official", "street_official", "community_official"}},
+    {"users.manage", {"admin"}},
+    {"tokens.manage", {"admin"}},
+    {"audit.read", {"auditor"}},
+    {"people.read",
+     {"admin", "district_official", "street_official", "community_official", "grid_worker"}},
+    {"people.reveal", {"admin", "street_official", "community_official"}},
+};
+
+const struct role_info *policy_role(const char *code)
+{
+	for (size_t i = 0; i < policy_nroles; i++)
+		if (strcmp(policy_roles[i].code, code) == 0)
+			return &policy_roles[i];
+	return NULL;
+}
+
+bool policy_allows(const char *role, const char *perm)
+{
+	if (!policy_role(role))
+		return false;
+	if (strcmp(perm, "self") == 0)
+		return true;
+	for (size_t i = 0; i < XF_ARRAY_LEN(table); i++) {
+		if (strcmp(table[i].perm, perm) != 0)
+			continue;
+		for (size_t k = 0; k < XF_ARRAY_LEN(table[i].roles) && table[i].roles[k]; k++)
+			if (strcmp(table[i].roles[k], role) == 0)
+				return true;
+		return false;
+	}
+	return false;
+}
+
+int authz_in_subtree(struct db *db, int64_t scope_place_id, int64_t place_id, bool *inside,
+                     struct xf_err *err)
+{
+	/* Materialised paths: the object's path starts with the scope's path. */
+	int64_t n = 0;
+	int rc = db_int(db, err, &n,
+	                "SELECT count(*) FROM places o JOIN places s ON s.id = ?"
+	                " WHERE o.id = ? AND substr(o.path, 1, length(s.path)) = s.path",
+	                "ii", scope_place_id, place_id);
+	if (rc != XF_OK)
+		return rc;
+	*inside = n > 0;
+	return XF_OK;
+}
+
+int authz_check(struct db *db, const struct xf_user *u, const char *perm, int64_t place_id,
+                struct xf_err *err)
+{
+	if (!policy_allows(u->role, perm))
+		return xf_fail(err, XF_EPERM, "forbidden", "没有权限执行此操作");
+	if (place_id <= 0)
+		return XF_OK;
+	bool inside = false;
+	int rc = authz_in_subtree(db, u->place_id, place_id, &inside, err);
+	if (rc != XF_OK)
+		return rc;
+	if (!inside)
+		return xf_fail(err, XF_EPERM, "out_of_scope", "该对象不在您的管辖范围内");
+	return XF_OK;
+}

@@ -1,0 +1,29 @@
+/* People and their personal data: phone, ID number and address sealed at rest, found by
+ * blind index, masked in every answer; plain text only through people_reveal. The registry
+ * issue grows this into households, members and positions. */
+#ifndef XF_PEOPLE_H
+#define XF_PEOPLE_H
+
+#include "../store/db.h"
+#include <jansson.h>
+
+struct person_in {
+	int64_t place_id;
+	const char *name;
+	const char *gender; /* "", "M", "F" */
+	int64_t birth_year;
+	const char *phone;     /* NULL = none */
+	const char *id_number; /* NULL = none */
+	const char *address;   /* NULL = none */
+};
+
+/* Validates formats (ID checksum, mobile number) and de-duplicates by ID number. */
+int people_create(struct db *db, const struct person_in *p, int64_t *id_out, struct xf_err *err);
+/* The owning place of a person (for scope checks). XF_ENOTFOUND when absent. */
+int people_place(struct db *db, int64_t id, int64_t *place_id, struct xf_err *err);
+/* Masked JSON: id, name, place, phone and id_number masked, address masked. */
+int people_get_json(struct db *db, int64_t id, json_t **out, struct xf_err *err);
+/* Plain text of the sealed fields (caller audits). */
+int people_reveal(struct db *db, int64_t id, json_t **out, struct xf_err *err);
+
+#endif

@@ -1,0 +1,324 @@
+/* The authorisation matrix, generated from the route table: every route × every role × an
+ * object inside the caller's scope and one outside it. The expected permissions are written
+ * here, independently of src/auth/policy.c; a route without a row here fails the run. */
+#include "../support/testlib.h"
+#include "auth/auth.h"
+#include "auth/policy.h"
+#include "core/clock.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct tserver T;
+
+/* Who may call each route. ALL = every role; the rest name roles. "scoped" routes act on an
+ * object (or a place in the body) that must lie inside the caller's grant. */
+#define ALL "*"
+struct expect {
+	const char *route; /* "METHOD pattern" */
+	const char *roles; /* comma-separated, or ALL */
+	bool scoped;
+	const char *body;   /* %P = a place, %N = a fresh number, %G = the caller's grant */
+	const char *object; /* which {id}: people, users, grants, tokens, none */
+};
+
+static const struct expect matrix[] = {
+    {"GET /healthz", ALL, false, NULL, NULL},
+    {"GET /api/openapi.json", ALL, false, NULL, NULL},
+    {"POST /api/session", ALL, false, "{\"username\":\"nobody\"}", NULL},
+    {"POST /api/session/sms-code", ALL, false, "{\"phone\":\"1380000%04d\"}", NULL},
+    {"DELETE /api/session", ALL, false, NULL, NULL},
+    {"PUT /api/session/grant", ALL, false, "{\"grant_id\":%G}", NULL},
+    {"GET /api/me", ALL, false, NULL, NULL},
+    {"PUT /api/me/preferences", ALL, false, "{\"large_text\":true}", NULL},
+    {"GET /api/me/sessions", ALL, false, NULL, NULL},
+    {"DELETE /api/me/sessions/{id}", ALL, false, NULL, "nothing"},
+    {"POST /api/me/totp", ALL, false, NULL, NULL},
+    {"POST /api/me/totp/confirm", ALL, false, "{\"code\":\"000000\"}", NULL},
+    {"PUT /api/me/password", ALL, false,
+     "{\"old_password\":\"not-mine\",\"new_password\":\"a-long-new-password\"}", NULL},
+    {"GET /api/roles", ALL, false, NULL, NULL},
+    {"GET /api/users", "admin,district_official,street_official,community_official", false, NULL,
+     NULL},
+    {"POST /api/users", "admin", true,
+     "{\"username\":\"new_%N\",\"display_name\":\"新账号\",\"role\":\"resident\",\"place_id\":%P}",
+     NULL},
+    {"PATCH /api/users/{id}", "admin", true, "{\"display_name\":\"改名\"}", "users"},
+    {"POST /api/users/{id}/grants", "admin", true, "{\"role\":\"volunteer_none\",\"place_id\":%P}",
+     "users"},
+    {"DELETE /api/grants/{id}", "admin", true, NULL, "grants"},
+    {"POST /api/users/{id}/reset-password", "admin", true, NULL, "users"},
+    {"GET /api/users/{id}/sessions", "admin", true, NULL, "users"},
+    {"DELETE /api/users/{id}/sessions", "admin", true, NULL, "users"},
+    {"GET /api/tokens", "admin", false, NULL, NULL},
+    {"POST /api/tokens", "admin", false, "{\"name\":\"t%N\",\"scope\":\"export\"}", NULL},
+    {"DELETE /api/tokens/{id}", "admin", false, NULL, "tokens"},
+    {"GET /api/audit", "auditor", false, NULL, NULL},
+    {"GET /api/people/{id}",
+     "admin,district_official,street_official,community_official,grid_worker", true, NULL,
+     "people"},
+    {"POST /api/people/{id}/reveal", "admin,street_official,community_official", true,
+     "{\"purpose\":\"授权矩阵测试\"}", "people"},
+    {"GET /api/system/status", "admin", false, NULL, NULL},
+    {"POST /api/test/clock", ALL, false, "{\"advance\":0}", NULL},
+};
+
+static const char *method_name(enum http_method m)
+{
+	static const char *names[] = {"", "GET", "POST", "PUT", "PATCH", "DELETE"};
+	return m <= HTTP_DELETE ? names[m] : "?";
+}
+
+static bool role_in(const char *roles, const char *role)
+{
+	if (strcmp(roles, ALL) == 0)
+		return true;
+	size_t n = strlen(role);
+	for (const char *p = roles; p && *p;) {
+		const char *c = strchr(p, ',');
+		size_t len = c ? (size_t)(c - p) : strlen(p);
+		if (len == n && strncmp(p, role, n) == 0)
+			return true;
+		p = c ? c + 1 : NULL;
+	}
+	return false;
+}
+
+/* Fixtures: a place inside the test users' scope (大智路社区) and one outside (友爱街社区),
+ * and objects of every kind in each. */
+struct fixture {
+	int64_t place[2];
+	int64_t sub_places[2][16];
+	int nsub[2];
+	int64_t person[2];
+	int64_t user[2];
+	int64_t grants[2][64];
+	int ngrants[2], used_grants[2];
+	int64_t tokens[64];
+	int ntokens, used_tokens;
+	char hash[160];
+};
+static struct fixture F;
+
+static int64_t place_by_code(struct db *db, const char *code)
+{
+	struct xf_err e;
+	int64_t id = 0;
+	assert_int_equal(db_int(db, &e, &id, "SELECT id FROM places WHERE code = ?", "t", code),
+	                 XF_OK);
+	return id;
+}
+
+static int build(struct db *db, void *arg, struct xf_err *err)
+{
+	const char *codes[2] = {"420203009002", "420205003001"};
+	int rc = XF_OK;
+	for (int s = 0; s < 2; s++) {
+		F.place[s] = place_by_code(db, codes[s]);
+		struct db_stmt *st =
+		    db_prep(db,
+		            "SELECT id FROM places WHERE substr(path, 1, length((SELECT"
+		            " path FROM places WHERE id = ?))) = (SELECT path FROM"
+		            " places WHERE id = ?) AND id <> ? ORDER BY id LIMIT 16",
+		            err);
+		db_bind_int(st, 1, F.place[s]);
+		db_bind_int(st, 2, F.place[s]);
+		db_bind_int(st, 3, F.place[s]);
+		while (db_step(st, err) == DB_ROW)
+			F.sub_places[s][F.nsub[s]++] = db_col_int(st, 0);
+		db_int(db, err, &F.person[s],
+		       "SELECT min(p.id) FROM people p JOIN places g ON g.id = p.place_id"
+		       " WHERE g.parent_id = ?",
+		       "i", F.place[s]);
+		char name[32];
+		snprintf(name, sizeof name, "victim_%d", s);
+		if ((rc = auth_user_create(db, name, F.hash, "被操作的账号", 0, NULL, &F.user[s],
+		                           err)) != XF_OK)
+			return rc;
+		/* A pool of grants to delete, on distinct places under each community. */
+		for (int k = 0; k < F.nsub[s]; k++)
+			for (size_t r = 0; r < 4; r++) {
+				static const char *roles[] = {"resident", "party_member",
+				                              "volunteer", "building_member"};
+				if (strcmp(roles[r], "volunteer") == 0)
+					continue;
+				if ((rc = auth_grant_add(
+				         db, F.user[s], roles[r], F.sub_places[s][k], 0,
+				         &F.grants[s][F.ngrants[s]++], err)) != XF_OK)
+					return rc;
+			}
+		if ((rc = auth_grant_add(db, F.user[s], "resident", F.place[s], 0, NULL, err)) !=
+		    XF_OK)
+			return rc;
+	}
+	for (int k = 0; k < 40; k++) {
+		char tok[48];
+		if ((rc = auth_token_create(db, "pool", "export", clock_now() + 86400, 0, tok,
+		                            &F.tokens[F.ntokens++], err)) != XF_OK)
+			return rc;
+	}
+	/* One account per role, each with one grant over 大智路社区. */
+	for (size_t i = 0; i < policy_nroles; i++) {
+		char name[48];
+		int64_t uid;
+		snprintf(name, sizeof name, "m_%s", policy_roles[i].code);
+		if ((rc = auth_user_create(db, name, F.hash, name, 0, NULL, &uid, err)) != XF_OK ||
+		    (rc = auth_grant_add(db, uid, policy_roles[i].code, F.place[0], 0, NULL,
+		                         err)) != XF_OK)
+			return rc;
+	}
+	return XF_OK;
+}
+
+static int setup(void **state)
+{
+	ts_start(&T);
+	T.app.cfg.sms_per_ip_per_hour = 1000000;
+	struct xf_err e;
+	memset(&F, 0, sizeof F);
+	assert_int_equal(crypto_pw_hash(DEMO_PW, F.hash, sizeof F.hash, &e), XF_OK);
+	if (store_write(T.app.store, build, NULL, &e) != XF_OK)
+		fail_msg("fixtures: %s", e.message);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	ts_stop(&T);
+	return 0;
+}
+
+static int64_t object_id(const char *kind, int side)
+{
+	if (!kind)
+		return 0;
+	if (strcmp(kind, "people") == 0)
+		return F.person[side];
+	if (strcmp(kind, "users") == 0)
+		return F.user[side];
+	if (strcmp(kind, "grants") == 0)
+		return F.grants[side][F.used_grants[side]++];
+	if (strcmp(kind, "tokens") == 0)
+		return F.tokens[F.used_tokens++];
+	return 999999; /* "nothing": a session id nobody has */
+}
+
+static void fill(char *out, size_t n, const char *tmpl, int64_t place, int counter, int64_t grant)
+{
+	size_t o = 0;
+	for (const char *p = tmpl; *p && o + 24 < n; p++) {
+		if (p[0] == '%' && p[1] == 'P') {
+			o += (size_t)snprintf(out + o, n - o, "%lld", (long long)place);
+			p++;
+		} else if (p[0] == '%' && p[1] == 'N') {
+			o += (size_t)snprintf(out + o, n - o, "%d", counter);
+			p++;
+		} else if (p[0] == '%' && p[1] == 'G') {
+			o += (size_t)snprintf(out + o, n - o, "%lld", (long long)grant);
+			p++;
+		} else if (p[0] == '%' && p[1] == '0') {
+			o += (size_t)snprintf(out + o, n - o, "%04d", counter % 10000);
+			p += 3; /* %04d */
+		} else {
+			out[o++] = *p;
+		}
+	}
+	out[o] = 0;
+}
+
+static void login_as(const char *role, char *hdrs, size_t n, int64_t *grant)
+{
+	char user[48];
+	snprintf(user, sizeof user, "m_%s", role);
+	ts_login(&T, user, DEMO_PW, hdrs, n);
+	struct hresp r;
+	assert_int_equal(http_req(T.port, "GET", "/api/me", hdrs, NULL, &r), 0);
+	*grant = json_integer_value(json_object_get(json_object_get(r.json, "user"), "grant_id"));
+	hr_free(&r);
+}
+
+static void test_every_route_has_a_matrix_row_and_every_row_a_route(void **state)
+{
+	for (size_t i = 0; i < http_nroutes; i++) {
+		char key[160];
+		snprintf(key, sizeof key, "%s %s", method_name(http_routes[i].method),
+		         http_routes[i].pattern);
+		bool found = false;
+		for (size_t k = 0; k < XF_ARRAY_LEN(matrix); k++)
+			found |= strcmp(matrix[k].route, key) == 0;
+		if (!found)
+			fail_msg("route %s has no row in the authorisation matrix", key);
+	}
+	for (size_t k = 0; k < XF_ARRAY_LEN(matrix); k++) {
+		bool found = false;
+		for (size_t i = 0; i < http_nroutes; i++) {
+			char key[160];
+			snprintf(key, sizeof key, "%s %s", method_name(http_routes[i].method),
+			         http_routes[i].pattern);
+			found |= strcmp(matrix[k].route, key) == 0;
+		}
+		if (!found)
+			fail_msg("matrix row %s names no route", matrix[k].route);
+	}
+}
+
+static void test_every_route_for_every_role_inside_and_outside_scope(void **state)
+{
+	int checked = 0, wrong = 0, counter = 0;
+	for (size_t ri = 0; ri < policy_nroles; ri++) {
+		const char *role = policy_roles[ri].code;
+		char hdrs[512];
+		int64_t grant;
+		login_as(role, hdrs, sizeof hdrs, &grant);
+		for (size_t k = 0; k < XF_ARRAY_LEN(matrix); k++) {
+			const struct expect *x = &matrix[k];
+			char method[8], pattern[128];
+			sscanf(x->route, "%7s %127s", method, pattern);
+			bool allowed = role_in(x->roles, role);
+			int sides = x->scoped ? 2 : 1;
+			for (int side = 0; side < sides; side++) {
+				char path[160], body[256];
+				const char *brace = strstr(pattern, "{id}");
+				if (brace)
+					snprintf(path, sizeof path, "%.*s%lld%s",
+					         (int)(brace - pattern), pattern,
+					         (long long)object_id(x->object, side), brace + 4);
+				else
+					snprintf(path, sizeof path, "%s", pattern);
+				int64_t place = side == 0 ? F.sub_places[0][0] : F.sub_places[1][0];
+				if (x->body)
+					fill(body, sizeof body, x->body, place, ++counter, grant);
+				struct hresp r;
+				assert_int_equal(
+				    http_req(T.port, method, path, hdrs, x->body ? body : NULL, &r),
+				    0);
+				bool refused = r.status == 401 || r.status == 403;
+				bool want_refused = !allowed || side == 1;
+				if (refused != want_refused) {
+					printf("%-14s %-40s %s: got %d %s\n", role, x->route,
+					       side ? "outside scope" : "inside scope", r.status,
+					       r.body ? r.body : "");
+					wrong++;
+				}
+				hr_free(&r);
+				checked++;
+			}
+			if (strcmp(x->route, "DELETE /api/session") == 0)
+				login_as(role, hdrs, sizeof hdrs, &grant);
+		}
+	}
+	printf(
+	    "# authorisation matrix: %d requests (%zu routes x %zu roles, in and out of scope)\n",
+	    checked, http_nroutes, policy_nroles);
+	assert_int_equal(wrong, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_every_route_has_a_matrix_row_and_every_row_a_route),
+	    cmocka_unit_test(test_every_route_for_every_role_inside_and_outside_scope),
+	};
+	return TS_RUN(tests, setup, teardown);
+}

@@ -1,0 +1,135 @@
+// Shared by the browser tests: headless Debian Chromium through playwright-core, a page that
+// records console errors, page errors and requests leaving the server's origin, sign-in
+// helpers, and an axe-core accessibility check. Dependencies come from web/node_modules.
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+
+export const BASE = process.env.BASE_URL
+export const PASSWORD = process.env.XF_DEMO_PASSWORD
+const WEB = process.env.XF_WEB_DIR
+if (!BASE || !PASSWORD || !WEB) throw new Error('run through tests/e2e/run.sh (BASE_URL, XF_DEMO_PASSWORD, XF_WEB_DIR)')
+
+const require = createRequire(join(WEB, 'package.json'))
+const { chromium } = require('playwright-core')
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
+
+export const DESKTOP = { width: 1366, height: 768 }
+export const PHONE = { width: 390, height: 844 }
+export const SMALL_PHONE = { width: 360, height: 740 }
+// WeChat's in-app browser on Android (XWEB, Chromium based), as it identifies itself.
+export const WECHAT_UA =
+  'Mozilla/5.0 (Linux; Android 13; V2254A Build/TP1A.220624.014; wv) AppleWebKit/537.36 ' +
+  '(KHTML, like Gecko) Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160117 ' +
+  'MMWEBSDK/20240301 MMWEBID/1234 MicroMessenger/8.0.48.2580(0x28003036) WeChat/arm64 ' +
+  'Weixin NetType/WIFI Language/zh_CN ABI/arm64'
+
+// Playwright gives every launch a fresh temporary profile (its own --user-data-dir).
+export async function launch() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  })
+}
+
+// A fresh context (own cookies) and page that records what must not happen. `allow401` lists
+// API paths whose 401 answer the test expects (the browser logs those as console errors).
+export async function open(browser, { viewport = DESKTOP, mobile = false, locale = 'en-US', allow401 = ['/api/me'] } = {}) {
+  const context = await browser.newContext({
+    viewport,
+    locale, // the browser prefers English: the UI must still start in Chinese
+    deviceScaleFactor: 1,
+    isMobile: mobile,
+    hasTouch: mobile,
+    userAgent: mobile ? WECHAT_UA : undefined,
+  })
+  const page = await context.newPage()
+  const problems = []
+  const expected401 = new Set()
+  page.on('response', (r) => {
+    const u = new URL(r.url())
+    if (r.status() === 401 && allow401.includes(u.pathname)) expected401.add(r.url())
+  })
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return
+    const where = m.location()?.url ?? ''
+    if (/status of 401/.test(m.text()) && expected401.has(where)) return
+    problems.push(`console error: ${m.text()} (${where})`)
+  })
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
+  page.on('request', (r) => {
+    const u = new URL(r.url())
+    if (u.protocol === 'data:' || u.protocol === 'blob:') return
+    if (u.origin !== BASE) problems.push(`request left the server: ${r.url()}`)
+  })
+  page.on('response', (r) => {
+    if (r.status() >= 500) problems.push(`server error ${r.status()}: ${r.url()}`)
+    const u = new URL(r.url())
+    if (r.status() === 404 && u.origin === BASE) problems.push(`404: ${r.url()}`)
+  })
+  return { context, page, problems }
+}
+
+export function assertClean(problems) {
+  assert.deepEqual(problems, [], 'the browser saw problems')
+}
+
+export async function consoleLogin(page, username, { navigate = true } = {}) {
+  if (navigate) await page.goto(`${BASE}/login`)
+  await page.getByLabel(/用户名|Username/).fill(username)
+  await page.getByLabel(/^(密码|Password)$/).fill(PASSWORD)
+  await page.getByRole('button', { name: /^(登录|Sign in)$/ }).click()
+  await page.getByTestId('greeting').waitFor()
+}
+
+export async function mobileLogin(page, username, { navigate = true } = {}) {
+  if (navigate) await page.goto(`${BASE}/m/login`)
+  await page.getByLabel(/用户名|Username/).fill(username)
+  await page.getByLabel(/^(密码|Password)$/).fill(PASSWORD)
+  await page.getByRole('button', { name: /^(登录|Sign in)$/ }).click()
+  await page.getByTestId('user-name').waitFor()
+}
+
+// What the server has stored for the signed-in person (same cookies as the page).
+export async function me(page) {
+  return page.evaluate(async () => {
+    const r = await fetch('/api/me', { headers: { Accept: 'application/json' } })
+    return { status: r.status, body: await r.json() }
+  })
+}
+
+export async function fontSize(locator) {
+  return locator.evaluate((el) => parseFloat(getComputedStyle(el).fontSize))
+}
+
+// axe-core, evaluated through the DevTools protocol (the page's CSP forbids inline scripts,
+// and rightly so). Fails on serious and critical violations.
+export async function assertAccessible(page, what) {
+  // Judge the page at rest, not halfway through a colour transition.
+  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null))))
+  await page.evaluate(AXE_SOURCE)
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] })
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 4).map((n) => `${n.target.join(' ')}: ${n.any[0]?.message ?? n.failureSummary}`),
+    }))
+  })
+  const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+  const minor = result.filter((v) => !bad.includes(v))
+  if (minor.length) console.log(`# axe (${what}): minor: ${minor.map((v) => `${v.id}/${v.impact}`).join(', ')}`)
+  assert.deepEqual(bad, [], `axe found serious or critical violations on ${what}`)
+}

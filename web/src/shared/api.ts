@@ -1,0 +1,72 @@
+// The browser's only way to the server: JSON over fetch, same origin, with the CSRF token on
+// every state-changing request. An API error carries the server's code and its (Chinese)
+// message; a 401 `session_expired` from any call also goes to the registered handler.
+import { t } from './i18n'
+
+export class ApiError extends Error {
+  constructor(
+    public status: number,
+    public code: string,
+    message: string,
+    public field?: string,
+  ) {
+    super(message)
+    this.name = 'ApiError'
+  }
+}
+
+let csrfToken = ''
+let expiredHandler: ((e: ApiError) => void) | null = null
+
+export function setCsrf(token: string) {
+  csrfToken = token
+}
+
+export function onSessionExpired(fn: (e: ApiError) => void) {
+  expiredHandler = fn
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+
+interface ErrorBody {
+  error?: { code?: string; message?: string; field?: string }
+}
+
+export async function api<T>(method: Method, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' }
+  if (body !== undefined) headers['Content-Type'] = 'application/json'
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken
+  let res: Response
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      cache: 'no-store',
+    })
+  } catch {
+    throw new ApiError(0, 'network', t('errors.network'))
+  }
+  const text = await res.text()
+  let data: unknown = null
+  if (text) {
+    try {
+      data = JSON.parse(text)
+    } catch {
+      data = null
+    }
+  }
+  if (!res.ok) {
+    const e = (data as ErrorBody | null)?.error
+    const err = new ApiError(
+      res.status,
+      e?.code ?? `http_${res.status}`,
+      e?.message ?? t('errors.server', { status: res.status }),
+      e?.field,
+    )
+    if (res.status === 401 && err.code === 'session_expired' && expiredHandler) expiredHandler(err)
+    throw err
+  }
+  return data as T
+}
