@@ -228,7 +228,8 @@ int main(int argc, char **argv)
 	struct stat st;
 	if (stat(dist, &st) == 0 && S_ISDIR(st.st_mode))
 		walk(dist, "");
-	qsort(files, nfiles, sizeof *files, by_rel);
+	if (nfiles)
+		qsort(files, nfiles, sizeof *files, by_rel);
 	if (mkdir(gzdir, 0755) != 0 && errno != EEXIST)
 		die("cannot create", gzdir);
 

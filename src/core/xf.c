@@ -6,6 +6,8 @@
 #include <string.h>
 
 static void fill(struct xf_err *err, int status, const char *code, const char *field,
+                 const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+static void fill(struct xf_err *err, int status, const char *code, const char *field,
                  const char *fmt, va_list ap)
 {
 	if (!err)
