@@ -701,6 +701,26 @@ static void test_new_accounts_and_expired_passwords_must_change_first(void **sta
 	T.app.cfg.password_max_age_days = 0;
 }
 
+static void test_sessions_end_after_twelve_hours_however_active(void **state)
+{
+	char hdrs[512];
+	struct hresp r;
+	ts_login(&T, "shequ2", DEMO_PW, hdrs, sizeof hdrs);
+	/* Active every 20 minutes for 11 h 40 min: still signed in. */
+	for (int i = 0; i < 35; i++) {
+		advance(20 * 60);
+		assert_int_equal(call("GET", "/api/me", hdrs, NULL, &r), 0);
+		assert_int_equal(r.status, 200);
+		hr_free(&r);
+		usleep(20000); /* the idle refresh is written asynchronously */
+	}
+	advance(25 * 60); /* 12 h 5 min after sign-in, 25 min idle */
+	assert_int_equal(call("GET", "/api/me", hdrs, NULL, &r), 0);
+	assert_int_equal(r.status, 401);
+	assert_string_equal(hr_error_code(&r), "session_expired");
+	hr_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -715,6 +735,7 @@ int main(void)
 	    cmocka_unit_test(test_reveal_needs_a_purpose_scope_and_leaves_an_audit_row),
 	    cmocka_unit_test(test_audit_chain_detects_an_edited_row),
 	    cmocka_unit_test(test_new_accounts_and_expired_passwords_must_change_first),
+	    cmocka_unit_test(test_sessions_end_after_twelve_hours_however_active),
 	    cmocka_unit_test(test_no_unmasked_personal_data_in_answers_logs_or_database),
 	};
 	return TS_RUN(tests, setup, teardown);
