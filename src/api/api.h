@@ -52,6 +52,16 @@ extern const struct jv_field api_user_update_body[];
 extern const struct jv_field api_grant_add_body[];
 extern const struct jv_field api_token_body[];
 
+/* registry_api.c */
+int api_place_get(struct req *r);
+int api_place_children(struct req *r);
+int api_places_search(struct req *r);
+int api_place_lines(struct req *r);
+int api_org_get(struct req *r);
+int api_people_list(struct req *r);
+int api_coverage(struct req *r);
+int api_coverage_items(struct req *r);
+
 /* Register the scheduled jobs of the core (purges, audit chaining, outbox delivery). */
 void api_core_schedule(struct app *app);
 

@@ -9,6 +9,7 @@
 #include "../core/pii.h"
 #include "../core/str.h"
 #include "../registry/people.h"
+#include "../registry/registry.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +45,10 @@ int api_person_get(struct req *r)
 	json_t *v;
 	if ((rc = people_get_json(db, r->params[0], &v, &r->err)) != XF_OK)
 		return rc;
+	if ((rc = registry_person_card(db, r->params[0], v, &r->err)) != XF_OK) {
+		json_decref(v);
+		return rc;
+	}
 	resp_take_json(r, 200, v);
 	return XF_OK;
 }

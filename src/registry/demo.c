@@ -256,6 +256,8 @@ int demo_generate(struct db *db, enum demo_scale scale, const char *password, st
 		                    err)) != XF_OK)
 			goto fail;
 	}
+	if ((rc = demo_registry(db, scale, st, err)) != XF_OK)
+		goto fail;
 	if ((rc = add_people(db, "420203009002", 24, 1, st, err)) != XF_OK || /* 大智路 */
 	    (rc = add_people(db, "420205003001", 12, 2, st, err)) != XF_OK || /* 友爱街 */
 	    (rc = add_people(db, "420202005003", 12, 3, st, err)) != XF_OK)   /* 沈家营 */

@@ -61,6 +61,21 @@ static const struct expect matrix[] = {
     {"POST /api/people/{id}/reveal", "admin,street_official,community_official", true,
      "{\"purpose\":\"授权矩阵测试\"}", "people"},
     {"GET /api/system/status", "admin", false, NULL, NULL},
+    {"GET /api/places", ALL, false, NULL, NULL},
+    {"GET /api/places/{id}", ALL, false, NULL, "places"},
+    {"GET /api/places/{id}/children", ALL, false, NULL, "places"},
+    {"GET /api/places/{id}/lines", ALL, false, NULL, "places"},
+    {"GET /api/orgs/{id}", ALL, false, NULL, "orgs"},
+    {"GET /api/people", "admin,district_official,street_official,community_official,grid_worker",
+     true, NULL, "query:people"},
+    {"GET /api/reports/coverage",
+     "admin,district_official,street_official,community_official,grid_worker,dept_handler,"
+     "approver",
+     true, NULL, "query:coverage"},
+    {"GET /api/reports/coverage/items",
+     "admin,district_official,street_official,community_official,grid_worker,dept_handler,"
+     "approver",
+     true, NULL, "query:coverage_items"},
     {"POST /api/test/clock", ALL, false, "{\"advance\":0}", NULL},
 };
 
@@ -92,6 +107,7 @@ struct fixture {
 	int64_t sub_places[2][16];
 	int nsub[2];
 	int64_t person[2];
+	int64_t org[2];
 	int64_t user[2];
 	int64_t grants[2][64];
 	int ngrants[2], used_grants[2];
@@ -131,6 +147,9 @@ static int build(struct db *db, void *arg, struct xf_err *err)
 		       "SELECT min(p.id) FROM people p JOIN places g ON g.id = p.place_id"
 		       " WHERE g.parent_id = ?",
 		       "i", F.place[s]);
+		db_int(db, err, &F.org[s],
+		       "SELECT min(id) FROM orgs WHERE place_id = ? AND kind = 'community_party'", "i",
+		       F.place[s]);
 		char name[32];
 		snprintf(name, sizeof name, "victim_%d", s);
 		if ((rc = auth_user_create(db, name, F.hash, "被操作的账号", 0, NULL, &F.user[s],
@@ -201,6 +220,10 @@ static int64_t object_id(const char *kind, int side)
 		return F.grants[side][F.used_grants[side]++];
 	if (strcmp(kind, "tokens") == 0)
 		return F.tokens[F.used_tokens++];
+	if (strcmp(kind, "places") == 0)
+		return F.place[side];
+	if (strcmp(kind, "orgs") == 0)
+		return F.org[side];
 	return 999999; /* "nothing": a session id nobody has */
 }
 
@@ -280,7 +303,13 @@ static void test_every_route_for_every_role_inside_and_outside_scope(void **stat
 			for (int side = 0; side < sides; side++) {
 				char path[160], body[256];
 				const char *brace = strstr(pattern, "{id}");
-				if (brace)
+				if (x->object && strncmp(x->object, "query:", 6) == 0)
+					snprintf(path, sizeof path, "%s?place=%lld%s", pattern,
+					         (long long)F.place[side],
+					         strcmp(x->object, "query:coverage_items") == 0
+					             ? "&metric=buildings_without_party_group"
+					             : "");
+				else if (brace)
 					snprintf(path, sizeof path, "%.*s%lld%s",
 					         (int)(brace - pattern), pattern,
 					         (long long)object_id(x->object, side), brace + 4);

@@ -1,0 +1,191 @@
+/* The registry over HTTP: places and their children, search, both lines at a place,
+ * organisations, people lists (masked, scoped) and the coverage report. */
+#include "api.h"
+#include "app.h"
+#include "../auth/policy.h"
+#include "../core/clock.h"
+#include "../core/str.h"
+#include "../registry/people.h"
+#include "../registry/registry.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define PAGE_MAX 200
+
+static struct db *reader(struct req *r)
+{
+	return store_reader(r->app->store, &r->err);
+}
+
+/* ?limit= clamped to the maximum (not refused), ?cursor= an id. */
+static int paging(struct req *r, int *limit, int64_t *cursor)
+{
+	int64_t v;
+	const char *s;
+	*limit = 50;
+	*cursor = 0;
+	if ((s = req_query(r, "limit"))) {
+		if (!parse_i64(s, &v) || v < 1)
+			return xf_fail_field(&r->err, XF_EINVAL, "validation_failed", "limit",
+			                     "limit 应为正整数");
+		*limit = v > PAGE_MAX ? PAGE_MAX : (int)v;
+	}
+	if ((s = req_query(r, "cursor")) && (!parse_i64(s, cursor) || *cursor < 0))
+		return xf_fail_field(&r->err, XF_EINVAL, "validation_failed", "cursor",
+		                     "cursor 不正确");
+	return XF_OK;
+}
+
+static json_t *page(json_t *items, int64_t next)
+{
+	char buf[24];
+	snprintf(buf, sizeof buf, "%lld", (long long)next);
+	return json_pack("{s:o, s:o}", "items", items, "next",
+	                 next ? json_string(buf) : json_null());
+}
+
+int api_place_get(struct req *r)
+{
+	struct db *db = reader(r);
+	json_t *v;
+	if (!db || registry_place_json(db, r->params[0], &v, &r->err) != XF_OK)
+		return r->err.status;
+	resp_take_json(r, 200, v);
+	return XF_OK;
+}
+
+int api_place_children(struct req *r)
+{
+	int limit;
+	int64_t cursor, next;
+	struct db *db = reader(r);
+	if (!db || paging(r, &limit, &cursor) != XF_OK)
+		return r->err.status;
+	json_t *place, *items;
+	int rc = registry_place_json(db, r->params[0], &place, &r->err); /* 404 for a bad id */
+	if (rc != XF_OK)
+		return rc;
+	json_decref(place);
+	if ((rc = registry_children_json(db, r->params[0], cursor, limit, &items, &next,
+	                                 &r->err)) != XF_OK)
+		return rc;
+	resp_take_json(r, 200, page(items, next));
+	return XF_OK;
+}
+
+int api_places_search(struct req *r)
+{
+	const char *q = req_query(r, "q"), *kind = req_query(r, "kind");
+	int limit;
+	int64_t cursor;
+	struct db *db = reader(r);
+	if (!db || paging(r, &limit, &cursor) != XF_OK)
+		return r->err.status;
+	if (!q || !*q)
+		return xf_fail_field(&r->err, XF_EINVAL, "validation_failed", "q",
+		                     "请输入地名或编码");
+	if (strlen(q) > 64)
+		return xf_fail_field(&r->err, XF_EINVAL, "validation_failed", "q", "搜索词过长");
+	static const char *kinds[] = {"city", "district", "street",   "community",
+	                              "grid", "building", "household"};
+	bool ok = !kind;
+	for (size_t i = 0; kind && i < XF_ARRAY_LEN(kinds); i++)
+		ok |= strcmp(kind, kinds[i]) == 0;
+	if (!ok)
+		return xf_fail_field(&r->err, XF_EINVAL, "validation_failed", "kind",
+		                     "没有这种地点类型");
+	json_t *items;
+	int rc = registry_search_json(db, q, kind, limit, &items, &r->err);
+	if (rc != XF_OK)
+		return rc;
+	resp_take_json(r, 200, page(items, 0));
+	return XF_OK;
+}
+
+int api_place_lines(struct req *r)
+{
+	struct db *db = reader(r);
+	json_t *v;
+	if (!db || registry_lines_json(db, r->params[0], &v, &r->err) != XF_OK)
+		return r->err.status;
+	resp_take_json(r, 200, v);
+	return XF_OK;
+}
+
+int api_org_get(struct req *r)
+{
+	struct db *db = reader(r);
+	json_t *v;
+	if (!db || registry_org_json(db, r->params[0], &v, &r->err) != XF_OK)
+		return r->err.status;
+	resp_take_json(r, 200, v);
+	return XF_OK;
+}
+
+int api_people_list(struct req *r)
+{
+	int limit;
+	int64_t cursor, next, place = r->user.place_id;
+	struct db *db = reader(r);
+	if (!db || paging(r, &limit, &cursor) != XF_OK)
+		return r->err.status;
+	const char *p = req_query(r, "place"), *q = req_query(r, "q");
+	if (p && (!parse_i64(p, &place) || place < 1))
+		return xf_fail_field(&r->err, XF_EINVAL, "validation_failed", "place",
+		                     "place 应为地点 id");
+	if (q && strlen(q) > 64)
+		return xf_fail_field(&r->err, XF_EINVAL, "validation_failed", "q", "搜索词过长");
+	int rc = authz_check(db, &r->user, "people.read", place, &r->err);
+	if (rc != XF_OK)
+		return rc;
+	json_t *items;
+	if ((rc = registry_people_json(db, place, q, cursor, limit, &items, &next, &r->err)) !=
+	    XF_OK)
+		return rc;
+	resp_take_json(r, 200, page(items, next));
+	return XF_OK;
+}
+
+static int coverage_place(struct req *r, struct db *db, int64_t *place)
+{
+	const char *p = req_query(r, "place");
+	*place = r->user.place_id;
+	if (p && (!parse_i64(p, place) || *place < 1))
+		return xf_fail_field(&r->err, XF_EINVAL, "validation_failed", "place",
+		                     "place 应为地点 id");
+	return authz_check(db, &r->user, "registry.read", *place, &r->err);
+}
+
+int api_coverage(struct req *r)
+{
+	struct db *db = reader(r);
+	int64_t place;
+	if (!db || coverage_place(r, db, &place) != XF_OK)
+		return r->err.status;
+	json_t *v;
+	int rc = registry_coverage_json(db, place, clock_now(), &v, &r->err);
+	if (rc != XF_OK)
+		return rc;
+	resp_take_json(r, 200, v);
+	return XF_OK;
+}
+
+int api_coverage_items(struct req *r)
+{
+	struct db *db = reader(r);
+	int64_t place, cursor;
+	int limit;
+	if (!db || coverage_place(r, db, &place) != XF_OK || paging(r, &limit, &cursor) != XF_OK)
+		return r->err.status;
+	const char *metric = req_query(r, "metric");
+	if (!metric)
+		return xf_fail_field(&r->err, XF_EINVAL, "validation_failed", "metric",
+		                     "缺少 metric");
+	json_t *items;
+	int rc = registry_coverage_items(db, place, metric, clock_now(), limit, &items, &r->err);
+	if (rc != XF_OK)
+		return rc;
+	resp_take_json(r, 200, page(items, 0));
+	return XF_OK;
+}

@@ -1,0 +1,723 @@
+#include "registry.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const struct org_kind registry_org_kinds[] = {
+    /* the party line */
+    {"street_party_committee", "街道党工委", "party"},
+    {"community_party", "社区党组织", "party"},
+    {"grid_branch", "网格（小区）党支部", "party"},
+    {"building_party_group", "楼栋党小组", "party"},
+    {"unit_party", "驻区单位党组织", "party"},
+    {"enterprise_party", "非公企业党组织", "party"},
+    {"social_org_party", "社会组织党组织", "party"},
+    {"building_party_org", "楼宇党组织", "party"},
+    {"market_party_org", "商圈市场党组织", "party"},
+    {"park_party_committee", "园区“两新”党建综合党委", "party"},
+    {"twonew_workstation", "“两新”党建工作站", "party"},
+    {"industry_party_committee", "行业党委", "party"},
+    /* the self-governance line */
+    {"street_office", "街道办事处", "governance"},
+    {"residents_committee", "社区居委会", "governance"},
+    {"estate_committee", "小区共建委员会", "governance"},
+    {"building_service_group", "楼栋服务小组", "governance"},
+    /* organisations in the area */
+    {"resident_unit", "驻区单位", "org"},
+    {"enterprise", "非公企业", "org"},
+    {"social_org", "社会组织", "org"},
+    {"owners_committee", "业主委员会", "org"},
+    {"property_company", "物业服务企业", "org"},
+    {"delegate_studio", "党代表工作室", "org"},
+    {NULL, NULL, NULL},
+};
+
+const char *const registry_building_posts[8] = {
+    "building_party_leader", "building_head",  "hygiene_officer", "security_officer",
+    "culture_officer",       "property_clerk", "grid_manager",    "central_household",
+};
+
+static const struct {
+	const char *code, *label;
+} posts[] = {
+    {"building_party_leader", "楼栋党小组长"},
+    {"building_head", "楼栋长"},
+    {"hygiene_officer", "卫生委员"},
+    {"security_officer", "治安委员"},
+    {"culture_officer", "文体委员"},
+    {"property_clerk", "物业房管员"},
+    {"grid_manager", "网格管理员"},
+    {"central_household", "党员中心户"},
+    {"secretary", "书记"},
+    {"director", "主任"},
+    {"committee_member", "委员"},
+    {"big_committee_member", "大党委委员"},
+    {"grid_worker", "网格员"},
+    {"instructor", "挂点领导（指导员）"},
+};
+
+const struct org_kind *registry_org_kind(const char *code)
+{
+	for (const struct org_kind *k = registry_org_kinds; k->code; k++)
+		if (strcmp(k->code, code) == 0)
+			return k;
+	return NULL;
+}
+
+const char *registry_post_label(const char *post)
+{
+	for (size_t i = 0; i < XF_ARRAY_LEN(posts); i++)
+		if (strcmp(posts[i].code, post) == 0)
+			return posts[i].label;
+	return post;
+}
+
+int registry_subtree(struct db *db, int64_t place_id, char lo[256], char hi[256],
+                     struct xf_err *err)
+{
+	struct db_stmt *st = db_prep(db, "SELECT path FROM places WHERE id = ?", err);
+	if (!st)
+		return err->status;
+	db_bind_int(st, 1, place_id);
+	int rc = db_step(st, err);
+	if (rc < 0)
+		return rc;
+	if (rc == DB_DONE)
+		return xf_fail(err, XF_ENOTFOUND, "not_found", "没有这个地点");
+	snprintf(lo, 256, "%s", db_col_text(st, 0));
+	db_reset(st);
+	/* Every descendant's path starts with lo ("/1/4/"); '/' sorts just before '0'. */
+	snprintf(hi, 256, "%s", lo);
+	size_t n = strlen(hi);
+	if (n)
+		hi[n - 1] = '0';
+	return XF_OK;
+}
+
+static json_t *place_row(struct db_stmt *st)
+{
+	/* id, parent_id, kind, code, name, lat, lng, area_cm2 */
+	json_t *v =
+	    json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)db_col_int(st, 0), "kind",
+	              db_col_text(st, 2), "code", db_col_text(st, 3), "name", db_col_text(st, 4));
+	json_object_set_new(v, "parent_id",
+	                    db_col_null(st, 1) ? json_null() : json_integer(db_col_int(st, 1)));
+	if (!db_col_null(st, 5)) {
+		json_object_set_new(v, "lat", json_real(strtod(db_col_text(st, 5), NULL)));
+		json_object_set_new(v, "lng", json_real(strtod(db_col_text(st, 6), NULL)));
+	}
+	if (!db_col_null(st, 7))
+		json_object_set_new(v, "area_m2", json_real((double)db_col_int(st, 7) / 100.0));
+	return v;
+}
+
+int registry_place_json(struct db *db, int64_t id, json_t **out, struct xf_err *err)
+{
+	struct db_stmt *st = db_prep(db,
+	                             "SELECT id, parent_id, kind, code, name, lat, lng, area_cm2,"
+	                             " (SELECT count(*) FROM places c WHERE c.parent_id = p.id)"
+	                             " FROM places p WHERE id = ?",
+	                             err);
+	if (!st)
+		return err->status;
+	db_bind_int(st, 1, id);
+	int rc = db_step(st, err);
+	if (rc < 0)
+		return rc;
+	if (rc == DB_DONE)
+		return xf_fail(err, XF_ENOTFOUND, "not_found", "没有这个地点");
+	json_t *v = place_row(st);
+	json_object_set_new(v, "children", json_integer(db_col_int(st, 8)));
+	db_reset(st);
+	/* The way up, for breadcrumbs. */
+	json_t *up = json_array();
+	st =
+	    db_prep(db,
+	            "SELECT a.id, a.kind, a.name FROM places p JOIN places a"
+	            " ON substr(p.path, 1, length(a.path)) = a.path WHERE p.id = ? AND a.id <> p.id"
+	            " ORDER BY length(a.path)",
+	            err);
+	if (!st) {
+		json_decref(v);
+		return err->status;
+	}
+	db_bind_int(st, 1, id);
+	while (db_step(st, err) == DB_ROW)
+		json_array_append_new(
+		    up, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)db_col_int(st, 0), "kind",
+		                  db_col_text(st, 1), "name", db_col_text(st, 2)));
+	json_object_set_new(v, "ancestors", up);
+	*out = v;
+	return XF_OK;
+}
+
+int registry_children_json(struct db *db, int64_t id, int64_t after, int limit, json_t **items,
+                           int64_t *next, struct xf_err *err)
+{
+	struct db_stmt *st =
+	    db_prep(db,
+	            "SELECT id, parent_id, kind, code, name, lat, lng, area_cm2"
+	            " FROM places WHERE parent_id = ? AND id > ? ORDER BY id LIMIT ?",
+	            err);
+	if (!st)
+		return err->status;
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, after);
+	db_bind_int(st, 3, limit + 1);
+	*items = json_array();
+	*next = 0;
+	int n = 0, rc;
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		if (n == limit) {
+			*next = json_integer_value(
+			    json_object_get(json_array_get(*items, (size_t)n - 1), "id"));
+			db_reset(st);
+			break;
+		}
+		json_array_append_new(*items, place_row(st));
+		n++;
+	}
+	return rc < 0 ? rc : XF_OK;
+}
+
+int registry_search_json(struct db *db, const char *q, const char *kind, int limit, json_t **items,
+                         struct xf_err *err)
+{
+	char like[200], prefix[200];
+	snprintf(like, sizeof like, "%%%s%%", q);
+	snprintf(prefix, sizeof prefix, "%s%%", q);
+	struct db_stmt *st = db_prep(db,
+	                             "SELECT id, parent_id, kind, code, name, lat, lng, area_cm2"
+	                             " FROM places WHERE (name LIKE ? OR code LIKE ?)"
+	                             " AND (? = '' OR kind = ?) ORDER BY length(path), id LIMIT ?",
+	                             err);
+	if (!st)
+		return err->status;
+	db_bind_text(st, 1, like);
+	db_bind_text(st, 2, prefix);
+	db_bind_text(st, 3, kind ? kind : "");
+	db_bind_text(st, 4, kind ? kind : "");
+	db_bind_int(st, 5, limit);
+	*items = json_array();
+	int rc;
+	while ((rc = db_step(st, err)) == DB_ROW)
+		json_array_append_new(*items, place_row(st));
+	return rc < 0 ? rc : XF_OK;
+}
+
+static json_t *org_brief(struct db_stmt *st, int off)
+{
+	/* id, code, name, kind, line */
+	const struct org_kind *k = registry_org_kind(db_col_text(st, off + 3));
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)db_col_int(st, off),
+	                 "code", db_col_text(st, off + 1), "name", db_col_text(st, off + 2), "kind",
+	                 db_col_text(st, off + 3), "kind_label", k ? k->label : "", "line",
+	                 db_col_text(st, off + 4));
+}
+
+int registry_lines_json(struct db *db, int64_t place_id, json_t **out, struct xf_err *err)
+{
+	json_t *place;
+	int rc = registry_place_json(db, place_id, &place, err);
+	if (rc != XF_OK)
+		return rc;
+	json_t *party = json_array(), *gov = json_array(), *other = json_array();
+	struct db_stmt *st =
+	    db_prep(db,
+	            "SELECT id, code, name, kind, line FROM orgs WHERE place_id = ?"
+	            " ORDER BY line, id",
+	            err);
+	if (!st) {
+		json_decref(place);
+		return err->status;
+	}
+	db_bind_int(st, 1, place_id);
+	while (db_step(st, err) == DB_ROW) {
+		const char *line = db_col_text(st, 4);
+		json_array_append_new(strcmp(line, "party") == 0        ? party
+		                      : strcmp(line, "governance") == 0 ? gov
+		                                                        : other,
+		                      org_brief(st, 0));
+	}
+	*out = json_pack("{s:o, s:o, s:o, s:o}", "place", place, "party", party, "governance", gov,
+	                 "organisations", other);
+	return XF_OK;
+}
+
+int registry_org_place(struct db *db, int64_t id, int64_t *place_id, struct xf_err *err)
+{
+	int rc = db_int(db, err, place_id, "SELECT place_id FROM orgs WHERE id = ?", "i", id);
+	if (rc == XF_ENOTFOUND)
+		return xf_fail(err, XF_ENOTFOUND, "not_found", "没有这个组织");
+	return rc;
+}
+
+int registry_org_json(struct db *db, int64_t id, json_t **out, struct xf_err *err)
+{
+	struct db_stmt *st = db_prep(
+	    db,
+	    "SELECT o.id, o.code, o.name, o.kind, o.line, o.domain, o.built_on, o.place_id, p.name,"
+	    " coalesce(o.parent_id, 0), coalesce(par.name, ''), coalesce(o.party_org_id, 0),"
+	    " coalesce(po.name, '') FROM orgs o JOIN places p ON p.id = o.place_id"
+	    " LEFT JOIN orgs par ON par.id = o.parent_id LEFT JOIN orgs po ON po.id = "
+	    "o.party_org_id"
+	    " WHERE o.id = ?",
+	    err);
+	if (!st)
+		return err->status;
+	db_bind_int(st, 1, id);
+	int rc = db_step(st, err);
+	if (rc < 0)
+		return rc;
+	if (rc == DB_DONE)
+		return xf_fail(err, XF_ENOTFOUND, "not_found", "没有这个组织");
+	json_t *v = org_brief(st, 0);
+	json_object_set_new(v, "domain", json_string(db_col_text(st, 5)));
+	json_object_set_new(v, "built_on", json_string(db_col_text(st, 6)));
+	json_object_set_new(v, "place",
+	                    json_pack("{s:I, s:s}", "id", (json_int_t)db_col_int(st, 7), "name",
+	                              db_col_text(st, 8)));
+	json_object_set_new(v, "parent",
+	                    db_col_int(st, 9)
+	                        ? json_pack("{s:I, s:s}", "id", (json_int_t)db_col_int(st, 9),
+	                                    "name", db_col_text(st, 10))
+	                        : json_null());
+	json_object_set_new(v, "party_org",
+	                    db_col_int(st, 11)
+	                        ? json_pack("{s:I, s:s}", "id", (json_int_t)db_col_int(st, 11),
+	                                    "name", db_col_text(st, 12))
+	                        : json_null());
+	db_reset(st);
+	json_t *positions = json_array();
+	st = db_prep(db,
+	             "SELECT ps.id, ps.post, pe.id, pe.name, ps.started_at FROM positions ps"
+	             " JOIN people pe ON pe.id = ps.person_id WHERE ps.org_id = ?"
+	             " AND ps.ended_at IS NULL ORDER BY ps.id",
+	             err);
+	if (!st) {
+		json_decref(v);
+		return err->status;
+	}
+	db_bind_int(st, 1, id);
+	while (db_step(st, err) == DB_ROW)
+		json_array_append_new(
+		    positions,
+		    json_pack("{s:I, s:s, s:s, s:I, s:s}", "id", (json_int_t)db_col_int(st, 0),
+		              "post", db_col_text(st, 1), "post_label",
+		              registry_post_label(db_col_text(st, 1)), "person_id",
+		              (json_int_t)db_col_int(st, 2), "person_name", db_col_text(st, 3)));
+	json_object_set_new(v, "positions", positions);
+	json_t *members = json_array();
+	st = db_prep(db,
+	             "SELECT o.id, o.code, o.name, o.kind, o.line FROM org_members m"
+	             " JOIN orgs o ON o.id = m.member_org_id WHERE m.org_id = ? ORDER BY o.id",
+	             err);
+	db_bind_int(st, 1, id);
+	while (st && db_step(st, err) == DB_ROW)
+		json_array_append_new(members, org_brief(st, 0));
+	json_object_set_new(v, "member_orgs", members);
+	json_t *pairs = json_array();
+	st = db_prep(db,
+	             "SELECT o.id, o.code, o.name, o.kind, o.line FROM pairings pr JOIN orgs o ON"
+	             " o.id = CASE WHEN pr.org_a = ? THEN pr.org_b ELSE pr.org_a END"
+	             " WHERE pr.org_a = ? OR pr.org_b = ? ORDER BY o.id",
+	             err);
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, id);
+	db_bind_int(st, 3, id);
+	while (st && db_step(st, err) == DB_ROW)
+		json_array_append_new(pairs, org_brief(st, 0));
+	json_object_set_new(v, "paired_with", pairs);
+	int64_t members_n = 0, last_activity = 0;
+	db_int(db, err, &members_n, "SELECT count(*) FROM party_members WHERE branch_org_id = ?",
+	       "i", id);
+	db_int(db, err, &last_activity,
+	       "SELECT coalesce(max(held_at), 0) FROM org_activities WHERE org_id = ?", "i", id);
+	json_object_set_new(v, "party_members", json_integer(members_n));
+	json_object_set_new(v, "last_activity_at",
+	                    last_activity ? json_integer(last_activity) : json_null());
+	*out = v;
+	return XF_OK;
+}
+
+int registry_people_json(struct db *db, int64_t place_id, const char *q, int64_t after, int limit,
+                         json_t **items, int64_t *next, struct xf_err *err)
+{
+	char lo[256], hi[256], like[200];
+	int rc = registry_subtree(db, place_id, lo, hi, err);
+	if (rc != XF_OK)
+		return rc;
+	snprintf(like, sizeof like, "%%%s%%", q ? q : "");
+	struct db_stmt *st = db_prep(db,
+	                             "SELECT pe.id, pe.name, pe.gender, pe.phone_mask, pe.id_mask,"
+	                             " pe.place_id, pl.name FROM people pe JOIN places pl"
+	                             " ON pl.id = pe.place_id WHERE pl.path >= ? AND pl.path < ?"
+	                             " AND pe.name LIKE ? AND pe.id > ? ORDER BY pe.id LIMIT ?",
+	                             err);
+	if (!st)
+		return err->status;
+	db_bind_text(st, 1, lo);
+	db_bind_text(st, 2, hi);
+	db_bind_text(st, 3, like);
+	db_bind_int(st, 4, after);
+	db_bind_int(st, 5, limit + 1);
+	*items = json_array();
+	*next = 0;
+	int n = 0;
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		if (n == limit) {
+			*next = json_integer_value(
+			    json_object_get(json_array_get(*items, (size_t)n - 1), "id"));
+			db_reset(st);
+			break;
+		}
+		json_array_append_new(
+		    *items,
+		    json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s}", "id",
+		              (json_int_t)db_col_int(st, 0), "name", db_col_text(st, 1), "gender",
+		              db_col_text(st, 2), "phone", db_col_text(st, 3), "id_number",
+		              db_col_text(st, 4), "place_id", (json_int_t)db_col_int(st, 5),
+		              "place_name", db_col_text(st, 6)));
+		n++;
+	}
+	return rc < 0 ? rc : XF_OK;
+}
+
+int registry_person_card(struct db *db, int64_t person_id, json_t *person, struct xf_err *err)
+{
+	json_t *positions = json_array();
+	struct db_stmt *st = db_prep(db,
+	                             "SELECT ps.post, o.id, o.name, o.kind, ps.started_at,"
+	                             " coalesce(ps.ended_at, 0) FROM positions ps JOIN orgs o"
+	                             " ON o.id = ps.org_id WHERE ps.person_id = ? ORDER BY ps.id",
+	                             err);
+	if (!st)
+		return err->status;
+	db_bind_int(st, 1, person_id);
+	while (db_step(st, err) == DB_ROW) {
+		const struct org_kind *k = registry_org_kind(db_col_text(st, 3));
+		json_t *p = json_pack("{s:s, s:s, s:I, s:s, s:s, s:I}", "post", db_col_text(st, 0),
+		                      "post_label", registry_post_label(db_col_text(st, 0)),
+		                      "org_id", (json_int_t)db_col_int(st, 1), "org_name",
+		                      db_col_text(st, 2), "org_kind_label", k ? k->label : "",
+		                      "started_at", (json_int_t)db_col_int(st, 4));
+		json_object_set_new(p, "ended_at",
+		                    db_col_int(st, 5) ? json_integer(db_col_int(st, 5))
+		                                      : json_null());
+		json_array_append_new(positions, p);
+	}
+	json_object_set_new(person, "positions", positions);
+	st = db_prep(
+	    db,
+	    "SELECT pm.status, pm.central_household, coalesce(b.id, 0), coalesce(b.name, ''),"
+	    " coalesce(e.name, '') FROM party_members pm LEFT JOIN orgs b"
+	    " ON b.id = pm.branch_org_id LEFT JOIN orgs e ON e.id = pm.employer_org_id"
+	    " WHERE pm.person_id = ?",
+	    err);
+	if (!st)
+		return err->status;
+	db_bind_int(st, 1, person_id);
+	if (db_step(st, err) == DB_ROW) {
+		json_object_set_new(
+		    person, "party_member",
+		    json_pack("{s:s, s:b, s:o, s:s, s:s}", "status", db_col_text(st, 0),
+		              "central_household", db_col_int(st, 1) != 0, "branch_id",
+		              db_col_int(st, 2) ? json_integer(db_col_int(st, 2)) : json_null(),
+		              "branch_name", db_col_text(st, 3), "employer", db_col_text(st, 4)));
+		db_reset(st);
+	} else {
+		json_object_set_new(person, "party_member", json_null());
+	}
+	return XF_OK;
+}
+
+/* ---- coverage ---- */
+
+static const struct {
+	const char *code, *label, *unit;
+} metrics[] = {
+    {"buildings_without_party_group", "无楼栋党小组的楼栋", "栋"},
+    {"estates_without_committee", "无小区共建委员会的网格（小区）", "个"},
+    {"twonew_without_party_org", "未建党组织的“两新”组织", "个"},
+    {"party_orgs_inactive", "近一季度无活动记录的党组织", "个"},
+    {"building_groups_missing_posts", "“两长五员一户”不齐的楼栋", "栋"},
+    {"members_without_branch", "无所属支部的党员", "名"},
+    {"centres_under_1000", "党群服务中心不足 1000 平方米的社区", "个"},
+};
+
+#define QUARTER (90 * 86400)
+
+int registry_coverage_count(struct db *db, int64_t place_id, const char *metric, int64_t now,
+                            int64_t *count, int64_t *total, struct xf_err *err)
+{
+	char lo[256], hi[256];
+	int rc = registry_subtree(db, place_id, lo, hi, err);
+	if (rc != XF_OK)
+		return rc;
+	*count = *total = 0;
+	if (strcmp(metric, "buildings_without_party_group") == 0) {
+		rc = db_int(db, err, total,
+		            "SELECT count(*) FROM places WHERE kind = 'building' AND path >= ? AND "
+		            "path < ?",
+		            "tt", lo, hi);
+		if (rc == XF_OK)
+			rc = db_int(db, err, count,
+			            "SELECT count(*) FROM places p WHERE p.kind = 'building' AND "
+			            "p.path >= ?"
+			            " AND p.path < ? AND NOT EXISTS (SELECT 1 FROM orgs o WHERE"
+			            " o.place_id = p.id AND o.kind = 'building_party_group')",
+			            "tt", lo, hi);
+	} else if (strcmp(metric, "estates_without_committee") == 0) {
+		rc = db_int(
+		    db, err, total,
+		    "SELECT count(*) FROM places WHERE kind = 'grid' AND path >= ? AND path < ?",
+		    "tt", lo, hi);
+		if (rc == XF_OK)
+			rc = db_int(
+			    db, err, count,
+			    "SELECT count(*) FROM places p WHERE p.kind = 'grid' AND p.path >= ?"
+			    " AND p.path < ? AND NOT EXISTS (SELECT 1 FROM orgs o WHERE"
+			    " o.place_id = p.id AND o.kind = 'estate_committee')",
+			    "tt", lo, hi);
+	} else if (strcmp(metric, "twonew_without_party_org") == 0) {
+		rc =
+		    db_int(db, err, total,
+		           "SELECT count(*) FROM orgs o JOIN places p ON p.id = o.place_id WHERE"
+		           " o.kind IN ('enterprise', 'social_org') AND p.path >= ? AND p.path < ?",
+		           "tt", lo, hi);
+		if (rc == XF_OK)
+			rc = db_int(
+			    db, err, count,
+			    "SELECT count(*) FROM orgs o JOIN places p ON p.id = o.place_id WHERE"
+			    " o.kind IN ('enterprise', 'social_org') AND o.party_org_id IS NULL"
+			    " AND p.path >= ? AND p.path < ?",
+			    "tt", lo, hi);
+	} else if (strcmp(metric, "party_orgs_inactive") == 0) {
+		rc = db_int(db, err, total,
+		            "SELECT count(*) FROM orgs o JOIN places p ON p.id = o.place_id WHERE"
+		            " o.line = 'party' AND p.path >= ? AND p.path < ?",
+		            "tt", lo, hi);
+		if (rc == XF_OK)
+			rc = db_int(
+			    db, err, count,
+			    "SELECT count(*) FROM orgs o JOIN places p ON p.id = o.place_id WHERE"
+			    " o.line = 'party' AND p.path >= ? AND p.path < ? AND NOT EXISTS"
+			    " (SELECT 1 FROM org_activities a WHERE a.org_id = o.id AND"
+			    " a.held_at > ?)",
+			    "tti", lo, hi, now - QUARTER);
+	} else if (strcmp(metric, "building_groups_missing_posts") == 0) {
+		rc = db_int(
+		    db, err, total,
+		    "SELECT count(*) FROM places p WHERE p.kind = 'building' AND p.path >= ?"
+		    " AND p.path < ? AND EXISTS (SELECT 1 FROM orgs o WHERE o.place_id = p.id"
+		    " AND o.kind IN ('building_party_group', 'building_service_group'))",
+		    "tt", lo, hi);
+		if (rc == XF_OK)
+			rc = db_int(
+			    db, err, count,
+			    "SELECT count(*) FROM places p WHERE p.kind = 'building' AND p.path >= "
+			    "?"
+			    " AND p.path < ? AND EXISTS (SELECT 1 FROM orgs o WHERE o.place_id = "
+			    "p.id"
+			    " AND o.kind IN ('building_party_group', 'building_service_group'))"
+			    " AND (SELECT count(DISTINCT ps.post) FROM positions ps JOIN orgs o"
+			    " ON o.id = ps.org_id WHERE o.place_id = p.id AND ps.ended_at IS NULL"
+			    " AND ps.post IN ('building_party_leader', 'building_head',"
+			    " 'hygiene_officer', 'security_officer', 'culture_officer',"
+			    " 'property_clerk', 'grid_manager', 'central_household')) < 8",
+			    "tt", lo, hi);
+	} else if (strcmp(metric, "members_without_branch") == 0) {
+		rc = db_int(db, err, total,
+		            "SELECT count(*) FROM party_members pm JOIN people pe ON pe.id ="
+		            " pm.person_id JOIN places p ON p.id = pe.place_id WHERE p.path >= ?"
+		            " AND p.path < ?",
+		            "tt", lo, hi);
+		if (rc == XF_OK)
+			rc = db_int(
+			    db, err, count,
+			    "SELECT count(*) FROM party_members pm JOIN people pe ON pe.id ="
+			    " pm.person_id JOIN places p ON p.id = pe.place_id WHERE p.path >= ?"
+			    " AND p.path < ? AND pm.branch_org_id IS NULL",
+			    "tt", lo, hi);
+	} else if (strcmp(metric, "centres_under_1000") == 0) {
+		rc = db_int(db, err, total,
+		            "SELECT count(*) FROM places WHERE kind = 'community' AND path >= ?"
+		            " AND path < ?",
+		            "tt", lo, hi);
+		if (rc == XF_OK)
+			rc = db_int(
+			    db, err, count,
+			    "SELECT count(*) FROM places WHERE kind = 'community' AND path >= ?"
+			    " AND path < ? AND coalesce(area_cm2, 0) < 100000",
+			    "tt", lo, hi);
+	} else {
+		return xf_fail_field(err, XF_EINVAL, "validation_failed", "metric",
+		                     "没有这个覆盖指标：%s", metric);
+	}
+	return rc;
+}
+
+static int metrics_json(struct db *db, int64_t place_id, int64_t now, json_t **out,
+                        struct xf_err *err)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < XF_ARRAY_LEN(metrics); i++) {
+		int64_t count, total;
+		int rc = registry_coverage_count(db, place_id, metrics[i].code, now, &count, &total,
+		                                 err);
+		if (rc != XF_OK) {
+			json_decref(a);
+			return rc;
+		}
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:I, s:I}", "code",
+		                                   metrics[i].code, "label", metrics[i].label,
+		                                   "unit", metrics[i].unit, "count",
+		                                   (json_int_t)count, "total", (json_int_t)total));
+	}
+	*out = a;
+	return XF_OK;
+}
+
+int registry_coverage_json(struct db *db, int64_t place_id, int64_t now, json_t **out,
+                           struct xf_err *err)
+{
+	json_t *place, *m;
+	int rc = registry_place_json(db, place_id, &place, err);
+	if (rc != XF_OK)
+		return rc;
+	if ((rc = metrics_json(db, place_id, now, &m, err)) != XF_OK) {
+		json_decref(place);
+		return rc;
+	}
+	json_t *children = json_array();
+	struct db_stmt *st =
+	    db_prep(db,
+	            "SELECT id, kind, name FROM places WHERE parent_id = ?"
+	            " AND kind NOT IN ('building', 'household') ORDER BY id LIMIT 200",
+	            err);
+	if (!st) {
+		json_decref(place);
+		json_decref(m);
+		json_decref(children);
+		return err->status;
+	}
+	db_bind_int(st, 1, place_id);
+	int64_t ids[200];
+	int n = 0;
+	json_t *names = json_array();
+	while (n < 200 && db_step(st, err) == DB_ROW) {
+		ids[n++] = db_col_int(st, 0);
+		json_array_append_new(
+		    names, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)db_col_int(st, 0), "kind",
+		                     db_col_text(st, 1), "name", db_col_text(st, 2)));
+	}
+	for (int i = 0; i < n && rc == XF_OK; i++) {
+		json_t *cm;
+		if ((rc = metrics_json(db, ids[i], now, &cm, err)) == XF_OK) {
+			json_t *c = json_array_get(names, (size_t)i);
+			json_object_set_new(c, "metrics", cm);
+			json_array_append(children, c);
+		}
+	}
+	json_decref(names);
+	if (rc != XF_OK) {
+		json_decref(place);
+		json_decref(m);
+		json_decref(children);
+		return rc;
+	}
+	*out = json_pack("{s:o, s:o, s:o}", "place", place, "metrics", m, "children", children);
+	return XF_OK;
+}
+
+int registry_coverage_items(struct db *db, int64_t place_id, const char *metric, int64_t now,
+                            int limit, json_t **items, struct xf_err *err)
+{
+	char lo[256], hi[256];
+	int rc = registry_subtree(db, place_id, lo, hi, err);
+	if (rc != XF_OK)
+		return rc;
+	struct db_stmt *st = NULL;
+	bool people = false;
+	if (strcmp(metric, "buildings_without_party_group") == 0)
+		st = db_prep(db,
+		             "SELECT p.id, p.name, p.kind FROM places p WHERE p.kind = 'building'"
+		             " AND p.path >= ? AND p.path < ? AND NOT EXISTS (SELECT 1 FROM orgs o"
+		             " WHERE o.place_id = p.id AND o.kind = 'building_party_group')"
+		             " ORDER BY p.id LIMIT ?",
+		             err);
+	else if (strcmp(metric, "estates_without_committee") == 0)
+		st = db_prep(db,
+		             "SELECT p.id, p.name, p.kind FROM places p WHERE p.kind = 'grid'"
+		             " AND p.path >= ? AND p.path < ? AND NOT EXISTS (SELECT 1 FROM orgs o"
+		             " WHERE o.place_id = p.id AND o.kind = 'estate_committee')"
+		             " ORDER BY p.id LIMIT ?",
+		             err);
+	else if (strcmp(metric, "twonew_without_party_org") == 0)
+		st = db_prep(db,
+		             "SELECT o.id, o.name, o.kind FROM orgs o JOIN places p ON p.id ="
+		             " o.place_id WHERE o.kind IN ('enterprise', 'social_org') AND"
+		             " o.party_org_id IS NULL AND p.path >= ? AND p.path < ? ORDER BY o.id"
+		             " LIMIT ?",
+		             err);
+	else if (strcmp(metric, "party_orgs_inactive") == 0)
+		st = db_prep(db,
+		             "SELECT o.id, o.name, o.kind FROM orgs o JOIN places p ON p.id ="
+		             " o.place_id WHERE o.line = 'party' AND p.path >= ? AND p.path < ?"
+		             " AND NOT EXISTS (SELECT 1 FROM org_activities a WHERE a.org_id = o.id"
+		             " AND a.held_at > ?) ORDER BY o.id LIMIT ?",
+		             err);
+	else if (strcmp(metric, "building_groups_missing_posts") == 0)
+		st =
+		    db_prep(db,
+		            "SELECT p.id, p.name, p.kind FROM places p WHERE p.kind = 'building'"
+		            " AND p.path >= ? AND p.path < ? AND EXISTS (SELECT 1 FROM orgs o WHERE"
+		            " o.place_id = p.id AND o.kind IN ('building_party_group',"
+		            " 'building_service_group')) AND (SELECT count(DISTINCT ps.post) FROM"
+		            " positions ps JOIN orgs o ON o.id = ps.org_id WHERE o.place_id = p.id"
+		            " AND ps.ended_at IS NULL AND ps.post IN ('building_party_leader',"
+		            " 'building_head', 'hygiene_officer', 'security_officer',"
+		            " 'culture_officer', 'property_clerk', 'grid_manager',"
+		            " 'central_household')) < 8 ORDER BY p.id LIMIT ?",
+		            err);
+	else if (strcmp(metric, "members_without_branch") == 0) {
+		people = true;
+		st = db_prep(
+		    db,
+		    "SELECT pe.id, pe.name, 'person' FROM party_members pm JOIN people pe"
+		    " ON pe.id = pm.person_id JOIN places p ON p.id = pe.place_id WHERE"
+		    " p.path >= ? AND p.path < ? AND pm.branch_org_id IS NULL ORDER BY pe.id"
+		    " LIMIT ?",
+		    err);
+	} else if (strcmp(metric, "centres_under_1000") == 0)
+		st = db_prep(
+		    db,
+		    "SELECT id, name, kind FROM places WHERE kind = 'community' AND path >= ?"
+		    " AND path < ? AND coalesce(area_cm2, 0) < 100000 ORDER BY id LIMIT ?",
+		    err);
+	else
+		return xf_fail_field(err, XF_EINVAL, "validation_failed", "metric",
+		                     "没有这个覆盖指标：%s", metric);
+	if (!st)
+		return err->status;
+	int idx = 1;
+	db_bind_text(st, idx++, lo);
+	db_bind_text(st, idx++, hi);
+	if (strcmp(metric, "party_orgs_inactive") == 0)
+		db_bind_int(st, idx++, now - QUARTER);
+	db_bind_int(st, idx, limit);
+	*items = json_array();
+	while ((rc = db_step(st, err)) == DB_ROW)
+		json_array_append_new(*items,
+		                      json_pack("{s:s, s:I, s:s, s:s}", "type",
+		                                people ? "person"
+		                                : strcmp(db_col_text(st, 2), "building") == 0 ||
+		                                        strcmp(db_col_text(st, 2), "grid") == 0 ||
+		                                        strcmp(db_col_text(st, 2), "community") == 0
+		                                    ? "place"
+		                                    : "org",
+		                                "id", (json_int_t)db_col_int(st, 0), "name",
+		                                db_col_text(st, 1), "kind", db_col_text(st, 2)));
+	return rc < 0 ? rc : XF_OK;
+}

@@ -1,0 +1,53 @@
+/* The 双线五级 registry: places and their subtrees, organisations on both lines (and the
+ * units, 两新 organisations, owners' committees and property companies around them), people
+ * lists, positions, and the coverage report, computed and never typed. */
+#ifndef XF_REGISTRY_H
+#define XF_REGISTRY_H
+
+#include "../store/db.h"
+#include <jansson.h>
+
+struct org_kind {
+	const char *code;
+	const char *label; /* Chinese */
+	const char *line;  /* "party", "governance", "org" */
+};
+extern const struct org_kind registry_org_kinds[];
+const struct org_kind *registry_org_kind(const char *code);
+
+/* The eight posts of a building service group, "两长五员一户". */
+extern const char *const registry_building_posts[8];
+const char *registry_post_label(const char *post);
+
+/* [lo, hi) bounds on places.path covering the subtree of place_id (itself included). */
+int registry_subtree(struct db *db, int64_t place_id, char lo[256], char hi[256],
+                     struct xf_err *err);
+
+int registry_place_json(struct db *db, int64_t id, json_t **out, struct xf_err *err);
+/* Children ordered by id, after `after` (keyset), at most limit. */
+int registry_children_json(struct db *db, int64_t id, int64_t after, int limit, json_t **items,
+                           int64_t *next, struct xf_err *err);
+/* Places whose name contains q or whose code starts with q; kind optional. */
+int registry_search_json(struct db *db, const char *q, const char *kind, int limit,
+                         json_t **items, struct xf_err *err);
+/* The organisations of a place on both lines, side by side. */
+int registry_lines_json(struct db *db, int64_t place_id, json_t **out, struct xf_err *err);
+int registry_org_json(struct db *db, int64_t id, json_t **out, struct xf_err *err);
+int registry_org_place(struct db *db, int64_t id, int64_t *place_id, struct xf_err *err);
+/* People in a subtree whose name contains q (masked), keyset by id. */
+int registry_people_json(struct db *db, int64_t place_id, const char *q, int64_t after,
+                         int limit, json_t **items, int64_t *next, struct xf_err *err);
+/* A person's positions across organisations (交叉任职) and party membership. */
+int registry_person_card(struct db *db, int64_t person_id, json_t *person, struct xf_err *err);
+
+/* Coverage and completeness at a place, with one line per child place for drill-down. */
+int registry_coverage_json(struct db *db, int64_t place_id, int64_t now, json_t **out,
+                           struct xf_err *err);
+/* The records behind one coverage figure. */
+int registry_coverage_items(struct db *db, int64_t place_id, const char *metric, int64_t now,
+                            int limit, json_t **items, struct xf_err *err);
+/* Just the numbers (for campaign snapshots): the count of `metric` under place. */
+int registry_coverage_count(struct db *db, int64_t place_id, const char *metric, int64_t now,
+                            int64_t *count, int64_t *total, struct xf_err *err);
+
+#endif

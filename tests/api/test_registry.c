@@ -1,0 +1,312 @@
+/* The registry over HTTP on the demo city: places and their paths, search, children pages,
+ * both lines side by side, organisations, scoped and masked people lists, a person's
+ * positions across organisations, and coverage computed from the data (never typed). */
+#include "../support/testlib.h"
+#include "core/clock.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct tserver T;
+static char shequ[512], shequ2[512], wangge[512], jumin[512], admin[512];
+
+static int setup(void **state)
+{
+	ts_start(&T);
+	ts_login(&T, "shequ", DEMO_PW, shequ, sizeof shequ);
+	ts_login(&T, "shequ2", DEMO_PW, shequ2, sizeof shequ2);
+	ts_login(&T, "wangge", DEMO_PW, wangge, sizeof wangge);
+	ts_login(&T, "jumin", DEMO_PW, jumin, sizeof jumin);
+	ts_login(&T, "admin", DEMO_PW, admin, sizeof admin);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	ts_stop(&T);
+	return 0;
+}
+
+#define SQL_INT(sql, ...)                                                                          \
+	(__extension__({                                                                           \
+		struct xf_err e_;                                                                  \
+		int64_t v_ = -1;                                                                   \
+		assert_int_equal(                                                                  \
+		    db_int(store_reader(T.app.store, &e_), &e_, &v_, sql, __VA_ARGS__), XF_OK);    \
+		v_;                                                                                \
+	}))
+
+static int64_t dazhi(void)
+{
+	return SQL_INT("SELECT id FROM places WHERE code = '420203009002'", "");
+}
+
+static void get(const char *hdrs, const char *path, int status, struct hresp *r)
+{
+	assert_int_equal(http_req(T.port, "GET", path, hdrs, NULL, r), 0);
+	if (r->status != status)
+		fail_msg("GET %s: %d %s", path, r->status, r->body);
+}
+
+static void test_places_have_paths_search_and_pages(void **state)
+{
+	struct hresp r;
+	char path[96];
+	get(jumin, "/api/places?q=%E5%A4%A7%E6%99%BA%E8%B7%AF&kind=community", 200,
+	    &r); /* 大智路 */
+	json_t *items = json_object_get(r.json, "items");
+	assert_int_equal(json_array_size(items), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "code")),
+	                    "420203009002");
+	hr_free(&r);
+	get(jumin, "/api/places?q=42020300", 200, &r); /* the start of a code */
+	assert_true(json_array_size(json_object_get(r.json, "items")) >= 5);
+	hr_free(&r);
+	get(jumin, "/api/places?q=x&kind=village", 400, &r);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(r.json, "error"), "field")), "kind");
+	hr_free(&r);
+	snprintf(path, sizeof path, "/api/places/%lld", (long long)dazhi());
+	get(jumin, path, 200, &r);
+	json_t *up = json_object_get(r.json, "ancestors");
+	assert_int_equal(json_array_size(up), 3);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(up, 0), "name")),
+	                    "黄石市");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(up, 2), "name")),
+	                    "澄月街道");
+	assert_true(json_real_value(json_object_get(r.json, "area_m2")) > 0);
+	hr_free(&r);
+	/* The root's four districts, two at a time. */
+	int64_t root = SQL_INT("SELECT id FROM places WHERE parent_id IS NULL", "");
+	snprintf(path, sizeof path, "/api/places/%lld/children?limit=2", (long long)root);
+	get(jumin, path, 200, &r);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 2);
+	const char *next = json_string_value(json_object_get(r.json, "next"));
+	assert_non_null(next);
+	snprintf(path, sizeof path, "/api/places/%lld/children?limit=2&cursor=%s", (long long)root,
+	         next);
+	hr_free(&r);
+	get(jumin, path, 200, &r);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 2);
+	assert_true(json_is_null(json_object_get(r.json, "next")));
+	hr_free(&r);
+	snprintf(path, sizeof path, "/api/places/%lld/children?limit=0", (long long)root);
+	get(jumin, path, 400, &r);
+	hr_free(&r);
+	snprintf(path, sizeof path, "/api/places/%lld/children?limit=99999", (long long)root);
+	get(jumin, path, 200, &r); /* clamped, not refused */
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 4);
+	hr_free(&r);
+	get(jumin, "/api/places/999999999", 404, &r);
+	hr_free(&r);
+}
+
+static void test_both_lines_side_by_side_and_org_cards(void **state)
+{
+	struct hresp r;
+	char path[96];
+	snprintf(path, sizeof path, "/api/places/%lld/lines", (long long)dazhi());
+	get(shequ, path, 200, &r);
+	json_t *party = json_object_get(r.json, "party"),
+	       *gov = json_object_get(r.json, "governance");
+	assert_true(json_array_size(party) >= 1);
+	assert_true(json_array_size(gov) >= 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(gov, 0), "kind")),
+	                    "residents_committee");
+	bool studio = false;
+	json_t *it;
+	size_t i;
+	json_array_foreach(json_object_get(r.json, "organisations"), i, it) studio |=
+	    strcmp(json_string_value(json_object_get(it, "kind")), "delegate_studio") == 0;
+	assert_true(studio);
+	hr_free(&r);
+	/* The first grid's branch is paired with the bus company's party committee. */
+	int64_t branch = SQL_INT("SELECT id FROM orgs WHERE code = 'P420203009002001'", "");
+	snprintf(path, sizeof path, "/api/orgs/%lld", (long long)branch);
+	get(shequ, path, 200, &r);
+	json_t *pairs = json_object_get(r.json, "paired_with");
+	assert_int_equal(json_array_size(pairs), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(pairs, 0), "name")),
+	                    "黄石公交集团党委");
+	assert_true(json_integer_value(json_object_get(r.json, "party_members")) > 0);
+	hr_free(&r);
+	/* The community's big party committee counts the unit among its members. */
+	int64_t cp = SQL_INT("SELECT id FROM orgs WHERE code = 'P420203009002'", "");
+	snprintf(path, sizeof path, "/api/orgs/%lld", (long long)cp);
+	get(shequ, path, 200, &r);
+	assert_int_equal(json_array_size(json_object_get(r.json, "member_orgs")), 1);
+	hr_free(&r);
+}
+
+static void test_people_lists_are_scoped_masked_and_paged(void **state)
+{
+	struct hresp r;
+	char path[128];
+	get(shequ, "/api/people?limit=20", 200, &r);
+	json_t *items = json_object_get(r.json, "items");
+	assert_int_equal(json_array_size(items), 20);
+	json_t *first = json_array_get(items, 0);
+	assert_non_null(strstr(json_string_value(json_object_get(first, "phone")), "****"));
+	assert_non_null(strstr(json_string_value(json_object_get(first, "id_number")), "*****"));
+	const char *next = json_string_value(json_object_get(r.json, "next"));
+	assert_non_null(next);
+	/* Everyone listed lives under 大智路社区. */
+	int64_t total = SQL_INT("SELECT count(*) FROM people pe JOIN places p ON p.id = pe.place_id"
+	                        " JOIN places c ON c.code = '420203009002'"
+	                        " WHERE substr(p.path, 1, length(c.path)) = c.path",
+	                        "");
+	int64_t seen = (int64_t)json_array_size(items);
+	char cursor[32];
+	snprintf(cursor, sizeof cursor, "%s", next);
+	hr_free(&r);
+	while (cursor[0]) {
+		snprintf(path, sizeof path, "/api/people?limit=200&cursor=%s", cursor);
+		get(shequ, path, 200, &r);
+		seen += (int64_t)json_array_size(json_object_get(r.json, "items"));
+		const char *n2 = json_string_value(json_object_get(r.json, "next"));
+		snprintf(cursor, sizeof cursor, "%s", n2 ? n2 : "");
+		hr_free(&r);
+	}
+	assert_int_equal(seen, total);
+	/* Another community's worker cannot read 大智路's people. */
+	snprintf(path, sizeof path, "/api/people?place=%lld", (long long)dazhi());
+	get(shequ2, path, 403, &r);
+	assert_string_equal(hr_error_code(&r), "out_of_scope");
+	hr_free(&r);
+	get(jumin, "/api/people", 403, &r);
+	hr_free(&r);
+	/* Search by part of a name. */
+	get(shequ, "/api/people?q=%E6%A1%82%E8%8A%B3", 200, &r); /* 桂芳 */
+	json_t *it;
+	size_t i;
+	json_array_foreach(json_object_get(r.json, "items"), i, it)
+	    assert_non_null(strstr(json_string_value(json_object_get(it, "name")), "桂芳"));
+	hr_free(&r);
+}
+
+static void test_a_person_card_shows_positions_across_organisations(void **state)
+{
+	struct hresp r;
+	char path[64];
+	/* A building head of the first grid who also sits on the owners' committee (交叉任职). */
+	int64_t pid =
+	    SQL_INT("SELECT ps.person_id FROM positions ps JOIN orgs o ON o.id = ps.org_id"
+	            " WHERE o.kind = 'owners_committee' ORDER BY ps.person_id LIMIT 1",
+	            "");
+	snprintf(path, sizeof path, "/api/people/%lld", (long long)pid);
+	get(shequ, path, 200, &r);
+	json_t *pos = json_object_get(r.json, "positions");
+	assert_true(json_array_size(pos) >= 2);
+	bool head = false, committee = false;
+	json_t *it;
+	size_t i;
+	json_array_foreach(pos, i, it)
+	{
+		head |=
+		    strcmp(json_string_value(json_object_get(it, "post")), "building_head") == 0;
+		committee |= strcmp(json_string_value(json_object_get(it, "org_kind_label")),
+		                    "业主委员会") == 0;
+	}
+	assert_true(head && committee);
+	hr_free(&r);
+}
+
+static int64_t metric(json_t *coverage, const char *code, const char *field)
+{
+	json_t *it;
+	size_t i;
+	json_array_foreach(json_object_get(coverage, "metrics"), i,
+	                   it) if (strcmp(json_string_value(json_object_get(it, "code")), code) ==
+	                           0) return json_integer_value(json_object_get(it, field));
+	return -1;
+}
+
+static void test_coverage_is_computed_scoped_and_follows_the_data(void **state)
+{
+	struct hresp r;
+	char path[128];
+	snprintf(path, sizeof path, "/api/reports/coverage?place=%lld", (long long)dazhi());
+	get(shequ, path, 200, &r);
+	int64_t missing = metric(r.json, "buildings_without_party_group", "count");
+	int64_t buildings = metric(r.json, "buildings_without_party_group", "total");
+	assert_int_equal(buildings, SQL_INT("SELECT count(*) FROM places b JOIN places g ON g.id ="
+	                                    " b.parent_id JOIN places c ON c.id = g.parent_id WHERE"
+	                                    " c.code = '420203009002' AND b.kind = 'building'",
+	                                    ""));
+	assert_true(missing > 0 && missing < buildings);
+	/* One line per grid below, for drill-down. */
+	json_t *children = json_object_get(r.json, "children");
+	assert_int_equal(json_array_size(children), 3);
+	int64_t sum = 0;
+	json_t *it;
+	size_t i;
+	json_array_foreach(children, i, it) sum +=
+	    metric(it, "buildings_without_party_group", "count");
+	assert_int_equal(sum, missing);
+	hr_free(&r);
+	/* The records behind the figure. */
+	snprintf(path, sizeof path,
+	         "/api/reports/coverage/items?place=%lld&metric=buildings_without_party_group",
+	         (long long)dazhi());
+	get(shequ, path, 200, &r);
+	json_t *items = json_object_get(r.json, "items");
+	assert_int_equal((int64_t)json_array_size(items), missing);
+	int64_t b = json_integer_value(json_object_get(json_array_get(items, 0), "id"));
+	hr_free(&r);
+	/* Build that building's party group: the figure drops by one (computed, not typed). */
+	struct xf_err e;
+	struct db *w;
+	assert_int_equal(db_open(T.db, DB_OPEN_WRITER, &w, &e), XF_OK);
+	assert_int_equal(
+	    db_run(w, &e,
+	           "INSERT INTO orgs(code, name, kind, line, place_id, created_at)"
+	           " VALUES ('TEST-PG', '新建党小组', 'building_party_group', 'party', ?,"
+	           " 0)",
+	           "i", b),
+	    XF_OK);
+	db_close(w);
+	snprintf(path, sizeof path, "/api/reports/coverage?place=%lld", (long long)dazhi());
+	get(shequ, path, 200, &r);
+	assert_int_equal(metric(r.json, "buildings_without_party_group", "count"), missing - 1);
+	/* Work coverage: a quarter later every organisation without new activity is inactive. */
+	int64_t inactive = metric(r.json, "party_orgs_inactive", "count");
+	int64_t orgs = metric(r.json, "party_orgs_inactive", "total");
+	hr_free(&r);
+	assert_true(inactive < orgs);
+	char body[64];
+	snprintf(body, sizeof body, "{\"advance\":%d}", 200 * 86400);
+	assert_int_equal(http_req(T.port, "POST", "/api/test/clock", NULL, body, &r), 0);
+	hr_free(&r);
+	ts_login(&T, "shequ", DEMO_PW, shequ, sizeof shequ);
+	get(shequ, path, 200, &r);
+	assert_int_equal(metric(r.json, "party_orgs_inactive", "count"), orgs);
+	hr_free(&r);
+	/* Scope: a grid worker reads their grid, not the community; residents read none. */
+	ts_login(&T, "wangge", DEMO_PW, wangge, sizeof wangge);
+	get(wangge, path, 403, &r);
+	hr_free(&r);
+	get(wangge, "/api/reports/coverage", 200, &r); /* defaults to the caller's place */
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(r.json, "place"), "kind")), "grid");
+	hr_free(&r);
+	ts_login(&T, "jumin", DEMO_PW, jumin, sizeof jumin);
+	get(jumin, "/api/reports/coverage", 403, &r);
+	hr_free(&r);
+	snprintf(path, sizeof path, "/api/reports/coverage/items?place=%lld&metric=nonsense",
+	         (long long)dazhi());
+	get(shequ, path, 400, &r);
+	hr_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_places_have_paths_search_and_pages),
+	    cmocka_unit_test(test_both_lines_side_by_side_and_org_cards),
+	    cmocka_unit_test(test_people_lists_are_scoped_masked_and_paged),
+	    cmocka_unit_test(test_a_person_card_shows_positions_across_organisations),
+	    cmocka_unit_test(test_coverage_is_computed_scoped_and_follows_the_data),
+	};
+	return TS_RUN(tests, setup, teardown);
+}
