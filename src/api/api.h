@@ -61,6 +61,9 @@ int api_org_get(struct req *r);
 int api_people_list(struct req *r);
 int api_coverage(struct req *r);
 int api_coverage_items(struct req *r);
+int api_campaigns_list(struct req *r);
+int api_campaign_create(struct req *r);
+extern const struct jv_field api_campaign_body[];
 
 /* Register the scheduled jobs of the core (purges, audit chaining, outbox delivery). */
 void api_core_schedule(struct app *app);

@@ -4,6 +4,7 @@
 #include "../auth/audit.h"
 #include "../auth/auth.h"
 #include "../core/clock.h"
+#include "../registry/registry.h"
 #include "../sched/outbox.h"
 #include "../sched/sched.h"
 
@@ -133,8 +134,20 @@ static int retention_task(void *ctx, struct xf_err *err)
 	return store_write(app->store, retention_fn, app, err);
 }
 
+static int snapshot_fn(struct db *db, void *arg, struct xf_err *err)
+{
+	return registry_campaigns_snapshot(db, clock_now(), err);
+}
+
+static int snapshot_task(void *ctx, struct xf_err *err)
+{
+	struct app *app = ctx;
+	return store_write(app->store, snapshot_fn, NULL, err);
+}
+
 void api_core_schedule(struct app *app)
 {
+	sched_add(app->sched, "coverage_snapshots", 6 * 3600, snapshot_task, app);
 	sched_add(app->sched, "audit_chain", 1, chain_task, app);
 	sched_add(app->sched, "audit_retention", 86400, retention_task, app);
 	sched_add(app->sched, "purge_sessions", 3600, purge_task, app);

@@ -189,3 +189,51 @@ int api_coverage_items(struct req *r)
 	resp_take_json(r, 200, page(items, 0));
 	return XF_OK;
 }
+
+int api_campaigns_list(struct req *r)
+{
+	struct db *db = reader(r);
+	int64_t place;
+	if (!db || coverage_place(r, db, &place) != XF_OK)
+		return r->err.status;
+	json_t *items;
+	int rc = registry_campaigns_json(db, place, clock_now(), &items, &r->err);
+	if (rc != XF_OK)
+		return rc;
+	resp_take_json(r, 200, page(items, 0));
+	return XF_OK;
+}
+
+const struct jv_field api_campaign_body[] = {{"place_id", JV_INT, true, 1, INT64_MAX, "地点"},
+                                             {"name", JV_STRING, true, 2, 64, "名称"},
+                                             {"metric", JV_STRING, true, 1, 48, "覆盖指标"},
+                                             {"target", JV_INT, true, 0, 1000000, "目标值"},
+                                             {"starts_at", JV_INT, true, 0, INT64_MAX, "开始时间"},
+                                             {"ends_at", JV_INT, true, 0, INT64_MAX, "结束时间"},
+                                             {NULL, 0, 0, 0, 0, NULL}};
+
+static int campaign_write(struct db *db, struct req *r, struct xf_err *err)
+{
+	int64_t place = jv_int(r->json, "place_id", 0), id;
+	int rc = authz_check(db, &r->user, "registry.manage", place, err);
+	if (rc == XF_OK)
+		rc = registry_campaign_create(
+		    db, place, jv_str(r->json, "name", ""), jv_str(r->json, "metric", ""),
+		    jv_int(r->json, "target", 0), jv_int(r->json, "starts_at", 0),
+		    jv_int(r->json, "ends_at", 0), &id, err);
+	if (rc == XF_OK)
+		rc = registry_campaigns_snapshot(db, clock_now(), err);
+	if (rc != XF_OK)
+		return rc;
+	snprintf(r->audit_object, sizeof r->audit_object, "coverage_campaigns/%lld", (long long)id);
+	resp_take_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
+	return XF_OK;
+}
+
+int api_campaign_create(struct req *r)
+{
+	if (!registry_metric_valid(jv_str(r->json, "metric", "")))
+		return xf_fail_field(&r->err, XF_EINVAL, "validation_failed", "metric",
+		                     "没有这个覆盖指标");
+	return req_write(r, campaign_write, NULL);
+}

@@ -43,6 +43,7 @@ static const struct {
     {"people.read",
      {"admin", "district_official", "street_official", "community_official", "grid_worker"}},
     {"people.reveal", {"admin", "street_official", "community_official"}},
+    {"registry.manage", {"admin", "district_official", "street_official", "community_official"}},
     {"registry.read",
      {"admin", "district_official", "street_official", "community_official", "grid_worker",
       "dept_handler", "approver"}},

@@ -482,5 +482,26 @@ int demo_registry(struct db *db, enum demo_scale scale, struct demo_stats *st, s
 		if (rc != XF_OK)
 			return rc;
 	}
+	/* 百日攻坚 at 澄月街道: every building with a party group, started 40 days ago, with the
+	 * snapshots it would have taken (three buildings fixed along the way). */
+	int64_t street = place_id(db, "420203009000", err), campaign;
+	int64_t now = clock_now(), count = 0, total = 0;
+	if (street) {
+		if ((rc = registry_campaign_create(
+		         db, street, "楼栋党小组百日攻坚", "buildings_without_party_group", 0,
+		         now - 40 * 86400, now + 60 * 86400, &campaign, err)) != XF_OK ||
+		    (rc = registry_coverage_count(db, street, "buildings_without_party_group", now,
+		                                  &count, &total, err)) != XF_OK)
+			return rc;
+		for (int d = 40; d >= 0; d -= 10) {
+			int64_t value = count + (d >= 30 ? 3 : d >= 20 ? 2 : d >= 10 ? 1 : 0);
+			if ((rc = db_run(db, err,
+			                 "INSERT INTO coverage_snapshots(campaign_id, day, value)"
+			                 " VALUES (?, ?, ?)",
+			                 "iii", campaign, (now - d * 86400) / 86400, value)) !=
+			    XF_OK)
+				return rc;
+		}
+	}
 	return XF_OK;
 }

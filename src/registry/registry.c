@@ -721,3 +721,152 @@ int registry_coverage_items(struct db *db, int64_t place_id, const char *metric,
 		                                db_col_text(st, 1), "kind", db_col_text(st, 2)));
 	return rc < 0 ? rc : XF_OK;
 }
+
+bool registry_metric_valid(const char *metric)
+{
+	for (size_t i = 0; i < XF_ARRAY_LEN(metrics); i++)
+		if (strcmp(metrics[i].code, metric) == 0)
+			return true;
+	return false;
+}
+
+int registry_campaign_create(struct db *db, int64_t place_id, const char *name, const char *metric,
+                             int64_t target, int64_t starts_at, int64_t ends_at, int64_t *id,
+                             struct xf_err *err)
+{
+	if (!registry_metric_valid(metric))
+		return xf_fail_field(err, XF_EINVAL, "validation_failed", "metric",
+		                     "没有这个覆盖指标：%s", metric);
+	if (ends_at <= starts_at)
+		return xf_fail_field(err, XF_EINVAL, "validation_failed", "ends_at",
+		                     "结束时间应晚于开始时间");
+	struct db_stmt *st =
+	    db_prep(db,
+	            "INSERT INTO coverage_campaigns(place_id, name, metric, target,"
+	            " starts_at, ends_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+	            err);
+	if (!st)
+		return err->status;
+	db_bind_int(st, 1, place_id);
+	db_bind_text(st, 2, name);
+	db_bind_text(st, 3, metric);
+	db_bind_int(st, 4, target);
+	db_bind_int(st, 5, starts_at);
+	db_bind_int(st, 6, ends_at);
+	int rc = db_step(st, err);
+	if (rc != DB_ROW)
+		return rc < 0 ? rc : XF_EDB;
+	*id = db_col_int(st, 0);
+	db_reset(st);
+	return XF_OK;
+}
+
+int registry_campaigns_json(struct db *db, int64_t place_id, int64_t now, json_t **items,
+                            struct xf_err *err)
+{
+	char lo[256], hi[256];
+	int rc = registry_subtree(db, place_id, lo, hi, err);
+	if (rc != XF_OK)
+		return rc;
+	struct db_stmt *st =
+	    db_prep(db,
+	            "SELECT c.id, c.place_id, p.name, c.name, c.metric, c.target,"
+	            " c.starts_at, c.ends_at FROM coverage_campaigns c JOIN places p"
+	            " ON p.id = c.place_id WHERE p.path >= ? AND p.path < ?"
+	            " ORDER BY c.id DESC LIMIT 100",
+	            err);
+	if (!st)
+		return err->status;
+	db_bind_text(st, 1, lo);
+	db_bind_text(st, 2, hi);
+	struct camp {
+		int64_t id, place;
+		char place_name[96], name[128], metric[48];
+		int64_t target, starts, ends;
+	} *c = xcalloc(100, sizeof *c);
+	int n = 0;
+	while (n < 100 && db_step(st, err) == DB_ROW) {
+		c[n].id = db_col_int(st, 0);
+		c[n].place = db_col_int(st, 1);
+		snprintf(c[n].place_name, sizeof c[n].place_name, "%s", db_col_text(st, 2));
+		snprintf(c[n].name, sizeof c[n].name, "%s", db_col_text(st, 3));
+		snprintf(c[n].metric, sizeof c[n].metric, "%s", db_col_text(st, 4));
+		c[n].target = db_col_int(st, 5);
+		c[n].starts = db_col_int(st, 6);
+		c[n].ends = db_col_int(st, 7);
+		n++;
+	}
+	*items = json_array();
+	for (int i = 0; i < n && rc == XF_OK; i++) {
+		int64_t count = 0, total = 0;
+		if ((rc = registry_coverage_count(db, c[i].place, c[i].metric, now, &count, &total,
+		                                  err)) != XF_OK)
+			break;
+		json_t *series = json_array();
+		struct db_stmt *s2 = db_prep(db,
+		                             "SELECT day, value FROM coverage_snapshots WHERE"
+		                             " campaign_id = ? ORDER BY day",
+		                             err);
+		if (!s2) {
+			json_decref(series);
+			rc = err->status;
+			break;
+		}
+		db_bind_int(s2, 1, c[i].id);
+		while (db_step(s2, err) == DB_ROW)
+			json_array_append_new(series,
+			                      json_pack("{s:I, s:I}", "day",
+			                                (json_int_t)db_col_int(s2, 0) * 86400,
+			                                "value", (json_int_t)db_col_int(s2, 1)));
+		json_array_append_new(
+		    *items,
+		    json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:b, s:b, s:o}",
+		              "id", (json_int_t)c[i].id, "place_id", (json_int_t)c[i].place,
+		              "place_name", c[i].place_name, "name", c[i].name, "metric",
+		              c[i].metric, "target", (json_int_t)c[i].target, "starts_at",
+		              (json_int_t)c[i].starts, "ends_at", (json_int_t)c[i].ends, "current",
+		              (json_int_t)count, "total", (json_int_t)total, "running",
+		              now >= c[i].starts && now < c[i].ends, "reached",
+		              count <= c[i].target, "series", series));
+	}
+	free(c);
+	return rc;
+}
+
+int registry_campaigns_snapshot(struct db *db, int64_t now, struct xf_err *err)
+{
+	struct db_stmt *st = db_prep(db,
+	                             "SELECT id, place_id, metric FROM coverage_campaigns WHERE"
+	                             " starts_at <= ? AND ends_at > ?",
+	                             err);
+	if (!st)
+		return err->status;
+	db_bind_int(st, 1, now);
+	db_bind_int(st, 2, now);
+	struct run {
+		int64_t id, place;
+		char metric[48];
+	} runs[256];
+	int n = 0;
+	while (n < 256 && db_step(st, err) == DB_ROW) {
+		runs[n].id = db_col_int(st, 0);
+		runs[n].place = db_col_int(st, 1);
+		snprintf(runs[n].metric, sizeof runs[n].metric, "%s", db_col_text(st, 2));
+		n++;
+	}
+	db_reset(st);
+	int rc = XF_OK;
+	for (int i = 0; i < n && rc == XF_OK; i++) {
+		int64_t count, total;
+		rc = registry_coverage_count(db, runs[i].place, runs[i].metric, now, &count, &total,
+		                             err);
+		if (rc == XF_OK)
+			rc = db_run(
+			    db, err,
+			    "INSERT INTO coverage_snapshots(campaign_id, day, value) VALUES (?, ?, "
+			    "?)"
+			    " ON CONFLICT(campaign_id, day) DO UPDATE SET value = excluded.value",
+			    "iii", runs[i].id, now / 86400, count);
+	}
+	return rc;
+}

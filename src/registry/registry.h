@@ -28,15 +28,15 @@ int registry_place_json(struct db *db, int64_t id, json_t **out, struct xf_err *
 int registry_children_json(struct db *db, int64_t id, int64_t after, int limit, json_t **items,
                            int64_t *next, struct xf_err *err);
 /* Places whose name contains q or whose code starts with q; kind optional. */
-int registry_search_json(struct db *db, const char *q, const char *kind, int limit,
-                         json_t **items, struct xf_err *err);
+int registry_search_json(struct db *db, const char *q, const char *kind, int limit, json_t **items,
+                         struct xf_err *err);
 /* The organisations of a place on both lines, side by side. */
 int registry_lines_json(struct db *db, int64_t place_id, json_t **out, struct xf_err *err);
 int registry_org_json(struct db *db, int64_t id, json_t **out, struct xf_err *err);
 int registry_org_place(struct db *db, int64_t id, int64_t *place_id, struct xf_err *err);
 /* People in a subtree whose name contains q (masked), keyset by id. */
-int registry_people_json(struct db *db, int64_t place_id, const char *q, int64_t after,
-                         int limit, json_t **items, int64_t *next, struct xf_err *err);
+int registry_people_json(struct db *db, int64_t place_id, const char *q, int64_t after, int limit,
+                         json_t **items, int64_t *next, struct xf_err *err);
 /* A person's positions across organisations (交叉任职) and party membership. */
 int registry_person_card(struct db *db, int64_t person_id, json_t *person, struct xf_err *err);
 
@@ -49,5 +49,16 @@ int registry_coverage_items(struct db *db, int64_t place_id, const char *metric,
 /* Just the numbers (for campaign snapshots): the count of `metric` under place. */
 int registry_coverage_count(struct db *db, int64_t place_id, const char *metric, int64_t now,
                             int64_t *count, int64_t *total, struct xf_err *err);
+
+/* Coverage campaigns (百日攻坚): a metric to bring down to `target` at a place within a
+ * period; a daily snapshot records progress. */
+bool registry_metric_valid(const char *metric);
+int registry_campaign_create(struct db *db, int64_t place_id, const char *name, const char *metric,
+                             int64_t target, int64_t starts_at, int64_t ends_at, int64_t *id,
+                             struct xf_err *err);
+int registry_campaigns_json(struct db *db, int64_t place_id, int64_t now, json_t **items,
+                            struct xf_err *err);
+/* Record today's value for every running campaign (scheduled daily; idempotent per day). */
+int registry_campaigns_snapshot(struct db *db, int64_t now, struct xf_err *err);
 
 #endif

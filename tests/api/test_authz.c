@@ -62,6 +62,15 @@ static const struct expect matrix[] = {
      "{\"purpose\":\"授权矩阵测试\"}", "people"},
     {"GET /api/system/status", "admin", false, NULL, NULL},
     {"GET /api/places", ALL, false, NULL, NULL},
+    {"GET /api/coverage-campaigns",
+     "admin,district_official,street_official,community_official,grid_worker,dept_handler,"
+     "approver",
+     true, NULL, "query:coverage"},
+    {"POST /api/coverage-campaigns", "admin,district_official,street_official,community_official",
+     true,
+     "{\"place_id\":%P,\"name\":\"攻坚\",\"metric\":\"buildings_without_party_group\","
+     "\"target\":0,\"starts_at\":0,\"ends_at\":4000000000}",
+     NULL},
     {"GET /api/places/{id}", ALL, false, NULL, "places"},
     {"GET /api/places/{id}/children", ALL, false, NULL, "places"},
     {"GET /api/places/{id}/lines", ALL, false, NULL, "places"},
@@ -148,8 +157,8 @@ static int build(struct db *db, void *arg, struct xf_err *err)
 		       " WHERE g.parent_id = ?",
 		       "i", F.place[s]);
 		db_int(db, err, &F.org[s],
-		       "SELECT min(id) FROM orgs WHERE place_id = ? AND kind = 'community_party'", "i",
-		       F.place[s]);
+		       "SELECT min(id) FROM orgs WHERE place_id = ? AND kind = 'community_party'",
+		       "i", F.place[s]);
 		char name[32];
 		snprintf(name, sizeof name, "victim_%d", s);
 		if ((rc = auth_user_create(db, name, F.hash, "被操作的账号", 0, NULL, &F.user[s],

@@ -299,6 +299,58 @@ static void test_coverage_is_computed_scoped_and_follows_the_data(void **state)
 	hr_free(&r);
 }
 
+static void test_coverage_campaigns_show_progress(void **state)
+{
+	struct hresp r;
+	char jiedao[512], path[96], body[256];
+	ts_login(&T, "jiedao", DEMO_PW, jiedao, sizeof jiedao);
+	get(jiedao, "/api/coverage-campaigns", 200, &r);
+	json_t *c = json_array_get(json_object_get(r.json, "items"), 0);
+	assert_non_null(c);
+	assert_string_equal(json_string_value(json_object_get(c, "metric")),
+	                    "buildings_without_party_group");
+	assert_true(json_array_size(json_object_get(c, "series")) >= 5);
+	assert_true(json_is_true(json_object_get(c, "running")));
+	hr_free(&r);
+	ts_login(&T, "shequ", DEMO_PW, shequ, sizeof shequ);
+	snprintf(body, sizeof body,
+	         "{\"place_id\":%lld,\"name\":\"共建委员会全覆盖\",\"metric\":"
+	         "\"estates_without_committee\",\"target\":0,\"starts_at\":%lld,\"ends_at\":%lld}",
+	         (long long)dazhi(), (long long)clock_now(), (long long)clock_now() + 100 * 86400);
+	assert_int_equal(http_req(T.port, "POST", "/api/coverage-campaigns", shequ, body, &r), 0);
+	assert_int_equal(r.status, 201);
+	hr_free(&r);
+	snprintf(path, sizeof path, "/api/coverage-campaigns?place=%lld", (long long)dazhi());
+	get(shequ, path, 200, &r);
+	c = json_array_get(json_object_get(r.json, "items"), 0);
+	assert_string_equal(json_string_value(json_object_get(c, "name")), "共建委员会全覆盖");
+	assert_int_equal(json_array_size(json_object_get(c, "series")), 1); /* today's snapshot */
+	hr_free(&r);
+	/* Bad input changes nothing; another community cannot start one here. */
+	snprintf(body, sizeof body,
+	         "{\"place_id\":%lld,\"name\":\"x2\",\"metric\":\"nonsense\",\"target\":0,"
+	         "\"starts_at\":1,\"ends_at\":2}",
+	         (long long)dazhi());
+	assert_int_equal(http_req(T.port, "POST", "/api/coverage-campaigns", shequ, body, &r), 0);
+	assert_int_equal(r.status, 400);
+	hr_free(&r);
+	snprintf(body, sizeof body,
+	         "{\"place_id\":%lld,\"name\":\"倒序\",\"metric\":\"estates_without_committee\","
+	         "\"target\":0,\"starts_at\":10,\"ends_at\":5}",
+	         (long long)dazhi());
+	assert_int_equal(http_req(T.port, "POST", "/api/coverage-campaigns", shequ, body, &r), 0);
+	assert_int_equal(r.status, 400);
+	hr_free(&r);
+	snprintf(body, sizeof body,
+	         "{\"place_id\":%lld,\"name\":\"越界\",\"metric\":\"estates_without_committee\","
+	         "\"target\":0,\"starts_at\":1,\"ends_at\":5}",
+	         (long long)dazhi());
+	assert_int_equal(http_req(T.port, "POST", "/api/coverage-campaigns", shequ2, body, &r), 0);
+	assert_int_equal(r.status, 403);
+	hr_free(&r);
+	assert_int_equal(SQL_INT("SELECT count(*) FROM coverage_campaigns", ""), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -306,6 +358,7 @@ int main(void)
 	    cmocka_unit_test(test_both_lines_side_by_side_and_org_cards),
 	    cmocka_unit_test(test_people_lists_are_scoped_masked_and_paged),
 	    cmocka_unit_test(test_a_person_card_shows_positions_across_organisations),
+	    cmocka_unit_test(test_coverage_campaigns_show_progress),
 	    cmocka_unit_test(test_coverage_is_computed_scoped_and_follows_the_data),
 	};
 	return TS_RUN(tests, setup, teardown);
