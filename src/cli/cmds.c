@@ -184,7 +184,8 @@ int cmd_demo(int argc, char **argv)
 		}
 		printf("演示城市已生成：%lld 个地点（区 %lld、街道 %lld、社区 %lld、网格 "
 		       "%lld、楼栋 %lld），"
-		       "%lld 个账号；%lld 个组织、%lld 户、%lld 位居民（个人信息已加密）、%lld 名党员。\n",
+		       "%lld 个账号；%lld 个组织、%lld 户、%lld 位居民（个人信息已加密）、%lld "
+		       "名党员。\n",
 		       (long long)ds.places, (long long)ds.districts, (long long)ds.streets,
 		       (long long)ds.communities, (long long)ds.grids, (long long)ds.buildings,
 		       (long long)ds.accounts, (long long)ds.orgs, (long long)ds.households,
