@@ -95,3 +95,6 @@ CREATE TABLE coverage_snapshots (
 	value       bigint NOT NULL,
 	PRIMARY KEY (campaign_id, day)
 );
+
+-- Coverage scans one kind of place inside a subtree.
+CREATE INDEX places_kind_path ON places(kind, path);

@@ -94,3 +94,6 @@ CREATE TABLE coverage_snapshots (
 	value       INTEGER NOT NULL,
 	PRIMARY KEY (campaign_id, day)
 ) STRICT;
+
+-- Coverage scans one kind of place inside a subtree.
+CREATE INDEX places_kind_path ON places(kind, path);

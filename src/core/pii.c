@@ -32,11 +32,27 @@ bool pii_has_key(void)
 	return have_key;
 }
 
+/* Random 192-bit nonces, drawn from the kernel 4 KiB at a time: sealing a city's worth of
+ * records would otherwise make one getrandom() call per value. */
+static void random_nonce(unsigned char nonce[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES])
+{
+	static _Thread_local unsigned char pool[4096];
+	static _Thread_local size_t left;
+	const size_t n = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+	if (left < n) {
+		randombytes_buf(pool, sizeof pool);
+		left = sizeof pool;
+	}
+	memcpy(nonce, pool + sizeof pool - left, n);
+	sodium_memzero(pool + sizeof pool - left, n);
+	left -= n;
+}
+
 static void seal(const unsigned char *k, const char *plain, struct buf *out)
 {
 	size_t n = strlen(plain);
 	unsigned char nonce[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES];
-	randombytes_buf(nonce, sizeof nonce);
+	random_nonce(nonce);
 	size_t total = sizeof nonce + n + crypto_aead_xchacha20poly1305_ietf_ABYTES;
 	unsigned char *c = xmalloc(total);
 	memcpy(c, nonce, sizeof nonce);

@@ -121,16 +121,17 @@ static int populate_building(struct db *db, int64_t building, const char *bcode,
 		                 hh)) != XF_OK)
 			return rc;
 		st->households++;
-		int people = 1 + (seq + h) % 3;
+		int people = 1 + (seq + h) % (households > 6 ? 4 : 3);
 		for (int k = 0; k < people; k++) {
-			int n = seq * 100 + h * 3 + k;
+			int n = seq * 200 + h * 4 + k;
 			char pname[32], phone[12], first17[18], idn[19], addr[96];
 			snprintf(pname, sizeof pname, "%s%s", surnames[(n * 7) % 20],
 			         given[(n / 3 + k) % 16]);
 			snprintf(phone, sizeof phone, "171%08d", n);
-			int year = 1945 + (n * 11) % 60;
-			snprintf(first17, sizeof first17, "990100%04d%02d%02d%03d", year,
-			         1 + n % 12, 1 + n % 28, n % 1000);
+			/* Unique by construction: (area, month, day, sequence) encodes n. */
+			int year = 1945 + (n * 11) % 60, b = n / 1000, d = b % 336;
+			snprintf(first17, sizeof first17, "9901%02d%04d%02d%02d%03d",
+			         (b / 336) % 100, year, 1 + d / 28, 1 + d % 28, n % 1000);
 			snprintf(idn, sizeof idn, "%s%c", first17, pii_id_check_char(first17));
 			snprintf(addr, sizeof addr, "%s", name);
 			struct person_in p = {hh,  pname, (n % 2) ? "F" : "M", year, phone,
@@ -206,7 +207,7 @@ static int64_t place_id(struct db *db, const char *code, struct xf_err *err)
 
 int demo_registry(struct db *db, enum demo_scale scale, struct demo_stats *st, struct xf_err *err)
 {
-	int households = scale == DEMO_CITY ? 24 : 6;
+	int households = scale == DEMO_CITY ? 30 : 6;
 	/* Streets: 党工委 and 办事处. */
 	struct db_stmt *q = db_prep(db,
 	                            "SELECT id, code, name FROM places WHERE kind = 'street'"

@@ -130,23 +130,36 @@ int registry_place_json(struct db *db, int64_t id, json_t **out, struct xf_err *
 	json_t *v = place_row(st);
 	json_object_set_new(v, "children", json_integer(db_col_int(st, 8)));
 	db_reset(st);
-	/* The way up, for breadcrumbs. */
+	/* The way up, for breadcrumbs: the ids are in the materialised path. */
 	json_t *up = json_array();
-	st =
-	    db_prep(db,
-	            "SELECT a.id, a.kind, a.name FROM places p JOIN places a"
-	            " ON substr(p.path, 1, length(a.path)) = a.path WHERE p.id = ? AND a.id <> p.id"
-	            " ORDER BY length(a.path)",
-	            err);
+	char path[256];
+	st = db_prep(db, "SELECT path FROM places WHERE id = ?", err);
 	if (!st) {
 		json_decref(v);
+		json_decref(up);
 		return err->status;
 	}
 	db_bind_int(st, 1, id);
-	while (db_step(st, err) == DB_ROW)
-		json_array_append_new(
-		    up, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)db_col_int(st, 0), "kind",
-		                  db_col_text(st, 1), "name", db_col_text(st, 2)));
+	path[0] = 0;
+	if (db_step(st, err) == DB_ROW) {
+		snprintf(path, sizeof path, "%s", db_col_text(st, 0));
+		db_reset(st);
+	}
+	for (char *p = path, *end; *p == '/' && p[1]; p = end) {
+		int64_t aid = strtoll(p + 1, &end, 10);
+		if (end == p + 1 || *end != '/' || aid == id)
+			break;
+		st = db_prep(db, "SELECT kind, name FROM places WHERE id = ?", err);
+		if (!st)
+			break;
+		db_bind_int(st, 1, aid);
+		if (db_step(st, err) == DB_ROW) {
+			json_array_append_new(
+			    up, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)aid, "kind",
+			                  db_col_text(st, 0), "name", db_col_text(st, 1)));
+			db_reset(st);
+		}
+	}
 	json_object_set_new(v, "ancestors", up);
 	*out = v;
 	return XF_OK;
