@@ -145,8 +145,20 @@ static int snapshot_task(void *ctx, struct xf_err *err)
 	return store_write(app->store, snapshot_fn, NULL, err);
 }
 
+static int rollup_fn(struct db *db, void *arg, struct xf_err *err)
+{
+	return registry_rollup_rebuild(db, clock_now(), err);
+}
+
+static int rollup_task(void *ctx, struct xf_err *err)
+{
+	struct app *app = ctx;
+	return store_write(app->store, rollup_fn, NULL, err);
+}
+
 void api_core_schedule(struct app *app)
 {
+	sched_add(app->sched, "coverage_rollup", 600, rollup_task, app);
 	sched_add(app->sched, "coverage_snapshots", 6 * 3600, snapshot_task, app);
 	sched_add(app->sched, "audit_chain", 1, chain_task, app);
 	sched_add(app->sched, "audit_retention", 86400, retention_task, app);

@@ -5,6 +5,7 @@
 #include "../core/pii.h"
 #include "../store/store.h"
 #include "people.h"
+#include "registry.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -300,7 +301,8 @@ int demo_generate(struct db *db, enum demo_scale scale, const char *password, st
 	    (rc = store_meta_set(db, "demo_scale", scale == DEMO_CITY ? "city" : "small", err)) !=
 	        XF_OK)
 		goto fail;
-	if ((rc = db_int(db, err, &st->places, "SELECT count(*) FROM places", "")) != XF_OK)
+	if ((rc = db_int(db, err, &st->places, "SELECT count(*) FROM places", "")) != XF_OK ||
+	    (rc = registry_rollup_rebuild(db, clock_now(), err)) != XF_OK)
 		goto fail;
 	return db_commit(db, err);
 fail:

@@ -571,6 +571,179 @@ int registry_coverage_count(struct db *db, int64_t place_id, const char *metric,
 	return rc;
 }
 
+/* ---- the rollup ---- */
+
+#define NMETRICS 7 /* the rows of metrics[], in order */
+
+struct agg {
+	int64_t id;
+	int64_t count[NMETRICS], total[NMETRICS];
+};
+
+struct aggmap {
+	struct agg *slots;
+	size_t cap, n;
+};
+
+static struct agg *agg_get(struct aggmap *m, int64_t id)
+{
+	if ((m->n + 1) * 2 > m->cap) {
+		size_t ncap = m->cap ? m->cap * 2 : 1024;
+		struct agg *ns = xcalloc(ncap, sizeof *ns);
+		for (size_t i = 0; i < m->cap; i++) {
+			if (!m->slots[i].id)
+				continue;
+			size_t j = (size_t)m->slots[i].id * 2654435761u & (ncap - 1);
+			while (ns[j].id)
+				j = (j + 1) & (ncap - 1);
+			ns[j] = m->slots[i];
+		}
+		free(m->slots);
+		m->slots = ns;
+		m->cap = ncap;
+	}
+	size_t j = (size_t)id * 2654435761u & (m->cap - 1);
+	while (m->slots[j].id && m->slots[j].id != id)
+		j = (j + 1) & (m->cap - 1);
+	if (!m->slots[j].id) {
+		m->slots[j].id = id;
+		m->n++;
+	}
+	return &m->slots[j];
+}
+
+/* Count one object at the place whose path is given, for its first four ancestors (city,
+ * district, street, community). */
+static void agg_add(struct aggmap *m, const char *path, int metric, bool counted)
+{
+	const char *p = path;
+	for (int depth = 0; depth < 4 && *p == '/' && p[1]; depth++) {
+		char *end;
+		int64_t id = strtoll(p + 1, &end, 10);
+		if (end == p + 1 || *end != '/')
+			break;
+		struct agg *a = agg_get(m, id);
+		a->total[metric]++;
+		a->count[metric] += counted;
+		p = end;
+	}
+}
+
+int registry_rollup_rebuild(struct db *db, int64_t now, struct xf_err *err)
+{
+	struct aggmap m = {0};
+	agg_get(&m, -1); /* allocate */
+	int rc = XF_OK;
+	struct db_stmt *st = db_prep(
+	    db,
+	    "SELECT p.path, EXISTS (SELECT 1 FROM orgs o WHERE o.place_id = p.id AND"
+	    " o.kind = 'building_party_group'), EXISTS (SELECT 1 FROM orgs o WHERE o.place_id = "
+	    "p.id"
+	    " AND o.kind IN ('building_party_group', 'building_service_group')), (SELECT"
+	    " count(DISTINCT ps.post) FROM positions ps JOIN orgs o ON o.id = ps.org_id WHERE"
+	    " o.place_id = p.id AND ps.ended_at IS NULL AND ps.post IN ('building_party_leader',"
+	    " 'building_head', 'hygiene_officer', 'security_officer', 'culture_officer',"
+	    " 'property_clerk', 'grid_manager', 'central_household')) FROM places p"
+	    " WHERE p.kind = 'building'",
+	    err);
+	while (st && (rc = db_step(st, err)) == DB_ROW) {
+		agg_add(&m, db_col_text(st, 0), 0, db_col_int(st, 1) == 0);
+		if (db_col_int(st, 2))
+			agg_add(&m, db_col_text(st, 0), 4, db_col_int(st, 3) < 8);
+	}
+	st = rc < 0
+	         ? NULL
+	         : db_prep(db,
+	                   "SELECT p.path, EXISTS (SELECT 1 FROM orgs o WHERE o.place_id = p.id"
+	                   " AND o.kind = 'estate_committee') FROM places p WHERE p.kind = 'grid'",
+	                   err);
+	while (st && (rc = db_step(st, err)) == DB_ROW)
+		agg_add(&m, db_col_text(st, 0), 1, db_col_int(st, 1) == 0);
+	st = rc < 0 ? NULL
+	            : db_prep(db,
+	                      "SELECT p.path, o.party_org_id IS NULL FROM orgs o JOIN places p ON"
+	                      " p.id = o.place_id WHERE o.kind IN ('enterprise', 'social_org')",
+	                      err);
+	while (st && (rc = db_step(st, err)) == DB_ROW)
+		agg_add(&m, db_col_text(st, 0), 2, db_col_int(st, 1) != 0);
+	st = rc < 0 ? NULL
+	            : db_prep(db,
+	                      "SELECT p.path, EXISTS (SELECT 1 FROM org_activities a WHERE"
+	                      " a.org_id = o.id AND a.held_at > ?) FROM orgs o JOIN places p ON"
+	                      " p.id = o.place_id WHERE o.line = 'party'",
+	                      err);
+	if (st)
+		db_bind_int(st, 1, now - QUARTER);
+	while (st && (rc = db_step(st, err)) == DB_ROW)
+		agg_add(&m, db_col_text(st, 0), 3, db_col_int(st, 1) == 0);
+	st = rc < 0
+	         ? NULL
+	         : db_prep(db,
+	                   "SELECT p.path, pm.branch_org_id IS NULL FROM party_members pm JOIN"
+	                   " people pe ON pe.id = pm.person_id JOIN places p ON p.id = pe.place_id",
+	                   err);
+	while (st && (rc = db_step(st, err)) == DB_ROW)
+		agg_add(&m, db_col_text(st, 0), 5, db_col_int(st, 1) != 0);
+	st = rc < 0 ? NULL
+	            : db_prep(db,
+	                      "SELECT path, coalesce(area_cm2, 0) < 100000 FROM places"
+	                      " WHERE kind = 'community'",
+	                      err);
+	while (st && (rc = db_step(st, err)) == DB_ROW)
+		agg_add(&m, db_col_text(st, 0), 6, db_col_int(st, 1) != 0);
+	if (rc >= 0)
+		rc = db_run(db, err, "DELETE FROM coverage_rollup", "");
+	for (size_t i = 0; i < m.cap && rc == XF_OK; i++) {
+		if (m.slots[i].id <= 0)
+			continue;
+		for (int k = 0; k < NMETRICS && rc == XF_OK; k++)
+			rc = db_run(db, err,
+			            "INSERT INTO coverage_rollup(place_id, metric, count, total, "
+			            "computed_at)"
+			            " VALUES (?, ?, ?, ?, ?)",
+			            "itiii", m.slots[i].id, metrics[k].code, m.slots[i].count[k],
+			            m.slots[i].total[k], now);
+	}
+	free(m.slots);
+	return rc < 0 ? rc : XF_OK;
+}
+
+/* The rolled-up figures of a place, or XF_ENOTFOUND when it has none yet. */
+static int rollup_json(struct db *db, int64_t place_id, json_t **out, int64_t *as_of,
+                       struct xf_err *err)
+{
+	struct db_stmt *st = db_prep(db,
+	                             "SELECT metric, count, total, computed_at FROM coverage_rollup"
+	                             " WHERE place_id = ?",
+	                             err);
+	if (!st)
+		return err->status;
+	db_bind_int(st, 1, place_id);
+	int64_t count[NMETRICS] = {0}, total[NMETRICS] = {0};
+	int found = 0, rc;
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		for (int k = 0; k < NMETRICS; k++)
+			if (strcmp(metrics[k].code, db_col_text(st, 0)) == 0) {
+				count[k] = db_col_int(st, 1);
+				total[k] = db_col_int(st, 2);
+				found++;
+			}
+		*as_of = db_col_int(st, 3);
+	}
+	if (rc < 0)
+		return rc;
+	if (found < NMETRICS)
+		return XF_ENOTFOUND;
+	json_t *a = json_array();
+	for (int k = 0; k < NMETRICS; k++)
+		json_array_append_new(
+		    a, json_pack("{s:s, s:s, s:s, s:I, s:I}", "code", metrics[k].code, "label",
+		                 metrics[k].label, "unit", metrics[k].unit, "count",
+		                 (json_int_t)count[k], "total", (json_int_t)total[k]));
+	*out = a;
+	return XF_OK;
+}
+
 static int metrics_json(struct db *db, int64_t place_id, int64_t now, json_t **out,
                         struct xf_err *err)
 {
@@ -599,7 +772,17 @@ int registry_coverage_json(struct db *db, int64_t place_id, int64_t now, json_t 
 	int rc = registry_place_json(db, place_id, &place, err);
 	if (rc != XF_OK)
 		return rc;
-	if ((rc = metrics_json(db, place_id, now, &m, err)) != XF_OK) {
+	/* Streets and above: the scheduler's rollup (with its time); below: counted live. */
+	const char *kind = json_string_value(json_object_get(place, "kind"));
+	bool rolled = strcmp(kind, "city") == 0 || strcmp(kind, "district") == 0 ||
+	              strcmp(kind, "street") == 0;
+	int64_t as_of = 0;
+	rc = rolled ? rollup_json(db, place_id, &m, &as_of, err) : XF_ENOTFOUND;
+	if (rc == XF_ENOTFOUND) {
+		rolled = false;
+		rc = metrics_json(db, place_id, now, &m, err);
+	}
+	if (rc != XF_OK) {
 		json_decref(place);
 		return rc;
 	}
@@ -627,7 +810,11 @@ int registry_coverage_json(struct db *db, int64_t place_id, int64_t now, json_t 
 	}
 	for (int i = 0; i < n && rc == XF_OK; i++) {
 		json_t *cm;
-		if ((rc = metrics_json(db, ids[i], now, &cm, err)) == XF_OK) {
+		int64_t child_as_of;
+		rc = rolled ? rollup_json(db, ids[i], &cm, &child_as_of, err) : XF_ENOTFOUND;
+		if (rc == XF_ENOTFOUND)
+			rc = metrics_json(db, ids[i], now, &cm, err);
+		if (rc == XF_OK) {
 			json_t *c = json_array_get(names, (size_t)i);
 			json_object_set_new(c, "metrics", cm);
 			json_array_append(children, c);
@@ -641,6 +828,8 @@ int registry_coverage_json(struct db *db, int64_t place_id, int64_t now, json_t 
 		return rc;
 	}
 	*out = json_pack("{s:o, s:o, s:o}", "place", place, "metrics", m, "children", children);
+	/* When the figures were counted: null = just now, live. */
+	json_object_set_new(*out, "as_of", rolled ? json_integer(as_of) : json_null());
 	return XF_OK;
 }
 

@@ -43,6 +43,9 @@ int registry_person_card(struct db *db, int64_t person_id, json_t *person, struc
 /* Coverage and completeness at a place, with one line per child place for drill-down. */
 int registry_coverage_json(struct db *db, int64_t place_id, int64_t now, json_t **out,
                            struct xf_err *err);
+/* Recount coverage for every city, district, street and community in one pass over the tree
+ * and store it (scheduled; streets and above are answered from it, with its time). */
+int registry_rollup_rebuild(struct db *db, int64_t now, struct xf_err *err);
 /* The records behind one coverage figure. */
 int registry_coverage_items(struct db *db, int64_t place_id, const char *metric, int64_t now,
                             int limit, json_t **items, struct xf_err *err);

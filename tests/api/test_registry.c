@@ -351,6 +351,56 @@ static void test_coverage_campaigns_show_progress(void **state)
 	assert_int_equal(SQL_INT("SELECT count(*) FROM coverage_campaigns", ""), 2);
 }
 
+static void test_street_and_above_come_from_the_rollup_with_its_time(void **state)
+{
+	struct hresp r;
+	char jiedao[512], path[96];
+	ts_login(&T, "jiedao", DEMO_PW, jiedao, sizeof jiedao);
+	int64_t street = SQL_INT("SELECT id FROM places WHERE code = '420203009000'", "");
+	snprintf(path, sizeof path, "/api/reports/coverage?place=%lld", (long long)street);
+	get(jiedao, path, 200, &r);
+	assert_true(json_is_integer(json_object_get(r.json, "as_of")));
+	int64_t before = metric(r.json, "estates_without_committee", "count");
+	/* The street's children are communities, also rolled up; they add up to the street. */
+	int64_t sum = 0;
+	json_t *it;
+	size_t i;
+	json_array_foreach(json_object_get(r.json, "children"), i, it) sum +=
+	    metric(it, "estates_without_committee", "count");
+	assert_int_equal(sum, before);
+	hr_free(&r);
+	assert_true(before > 0);
+	/* Give one estate its committee: the community (live) sees it at once, the street when
+	 * the scheduler next rolls up. */
+	int64_t grid =
+	    SQL_INT("SELECT p.id FROM places p JOIN places c ON c.id = p.parent_id WHERE"
+	            " c.code = '420203009002' AND p.kind = 'grid' AND NOT EXISTS (SELECT 1"
+	            " FROM orgs o WHERE o.place_id = p.id AND o.kind = 'estate_committee')"
+	            " ORDER BY p.id LIMIT 1",
+	            "");
+	struct xf_err e;
+	struct db *w;
+	assert_int_equal(db_open(T.db, DB_OPEN_WRITER, &w, &e), XF_OK);
+	assert_int_equal(
+	    db_run(w, &e,
+	           "INSERT INTO orgs(code, name, kind, line, place_id, created_at)"
+	           " VALUES ('TEST-EC', '新建共建委员会', 'estate_committee', 'governance',"
+	           " ?, 0)",
+	           "i", grid),
+	    XF_OK);
+	db_close(w);
+	get(jiedao, path, 200, &r);
+	assert_int_equal(metric(r.json, "estates_without_committee", "count"), before);
+	hr_free(&r);
+	assert_int_equal(http_req(T.port, "POST", "/api/test/clock", NULL, "{\"advance\":601}", &r),
+	                 0);
+	hr_free(&r);
+	ts_login(&T, "jiedao", DEMO_PW, jiedao, sizeof jiedao);
+	get(jiedao, path, 200, &r);
+	assert_int_equal(metric(r.json, "estates_without_committee", "count"), before - 1);
+	hr_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -360,6 +410,7 @@ int main(void)
 	    cmocka_unit_test(test_a_person_card_shows_positions_across_organisations),
 	    cmocka_unit_test(test_coverage_campaigns_show_progress),
 	    cmocka_unit_test(test_coverage_is_computed_scoped_and_follows_the_data),
+	    cmocka_unit_test(test_street_and_above_come_from_the_rollup_with_its_time),
 	};
 	return TS_RUN(tests, setup, teardown);
 }
