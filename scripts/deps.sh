@@ -9,6 +9,7 @@ PKGS=(
   libpq-dev postgresql-15 postgresql-client-15 liboath-dev libqrencode-dev
   sqlite3 curl wrk clang-format
   zlib1g-dev chromium fonts-noto-cjk
+  libzip-dev libexpat1-dev libxlsxwriter-dev
 )
 
 missing=()

@@ -41,6 +41,8 @@ int api_grant_add(struct req *r);
 int api_grant_delete(struct req *r);
 int api_user_reset_password(struct req *r);
 int api_user_sessions(struct req *r);
+int api_user_grants(struct req *r);
+int api_user_reset_totp(struct req *r);
 int api_user_sessions_revoke(struct req *r);
 int api_tokens_list(struct req *r);
 int api_token_create(struct req *r);
@@ -64,6 +66,10 @@ int api_coverage_items(struct req *r);
 int api_campaigns_list(struct req *r);
 int api_campaign_create(struct req *r);
 extern const struct jv_field api_campaign_body[];
+
+/* import_api.c */
+int api_import(struct req *r);
+int api_import_template(struct req *r);
 
 /* Register the scheduled jobs of the core (purges, audit chaining, outbox delivery). */
 void api_core_schedule(struct app *app);

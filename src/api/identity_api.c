@@ -383,6 +383,59 @@ int api_user_sessions(struct req *r)
 	return XF_OK;
 }
 
+int api_user_grants(struct req *r)
+{
+	struct db *db = reader(r);
+	if (!db)
+		return r->err.status;
+	int rc = manageable(db, r, r->params[0], &r->err);
+	if (rc != XF_OK)
+		return rc;
+	struct db_stmt *st = db_prep(db,
+	                             "SELECT g.id, g.role, g.place_id, p.name FROM grants g"
+	                             " JOIN places p ON p.id = g.place_id WHERE g.user_id = ?"
+	                             " ORDER BY g.id",
+	                             &r->err);
+	if (!st)
+		return r->err.status;
+	db_bind_int(st, 1, r->params[0]);
+	json_t *items = json_array();
+	while (db_step(st, &r->err) == DB_ROW) {
+		const struct role_info *ri = policy_role(db_col_text(st, 1));
+		json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:I, s:s}", "id",
+		                                       (json_int_t)db_col_int(st, 0), "role",
+		                                       db_col_text(st, 1), "role_label",
+		                                       ri ? ri->label : "", "place_id",
+		                                       (json_int_t)db_col_int(st, 2), "place_name",
+		                                       db_col_text(st, 3)));
+	}
+	resp_take_json(r, 200, json_pack("{s:o}", "items", items));
+	return XF_OK;
+}
+
+/* A lost phone: the account enrols a new authenticator at its next sign-in. */
+static int reset_totp_write(struct db *db, struct req *r, struct xf_err *err)
+{
+	int rc = manageable(db, r, r->params[0], err);
+	if (rc == XF_OK)
+		rc = db_run(
+		    db, err,
+		    "UPDATE users SET totp_secret_enc = NULL, totp_enabled = 0, updated_at = ?"
+		    " WHERE id = ?",
+		    "ii", clock_now(), r->params[0]);
+	if (rc == XF_OK)
+		rc = auth_sessions_revoke(db, r->params[0], 0, err);
+	if (rc == XF_OK)
+		resp_json(r, 200, "{\"totp_enabled\":false}");
+	return rc;
+}
+
+int api_user_reset_totp(struct req *r)
+{
+	snprintf(r->audit_object, sizeof r->audit_object, "users/%lld", (long long)r->params[0]);
+	return req_write(r, reset_totp_write, NULL);
+}
+
 /* ---- API tokens ---- */
 
 int api_tokens_list(struct req *r)

@@ -58,5 +58,6 @@ int cmd_backup(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_rotate_key(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 #endif

@@ -51,6 +51,11 @@ static const struct command commands[] = {
      "轮换个人信息加密密钥",
      "先校验审计链，再在一个事务里用新密钥重新加密全部个人信息、重算盲索引和审计哈希。\n"
      "新密钥替换原密钥文件，旧密钥保留为 <密钥文件>.old。请先停止服务。"},
+    {"import", cmd_import, "xingfu import places|orgs|people|members FILE --db FILE",
+     "从 CSV 或 XLSX 导入地点、组织、人员或党员",
+     "第 1 行为表头（列名见 docs/IMPORT.md，中英文均可）。先逐行校验，任何一行有误则\n"
+     "逐条列出（第 N 行、列、值（已脱敏）、原因）并退出 1，不写入任何数据；\n"
+     "重复导入同一文件不会改变任何数据（人员按身份证号去重）。"},
     {"backup", cmd_backup, "xingfu backup FILE [--db FILE]", "在线生成一致的数据库备份",
      "服务运行时也可执行。备份不含密钥文件：请另行妥善保存 <数据库>.key。"},
 };

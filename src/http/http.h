@@ -74,6 +74,7 @@ struct route {
 	const char *summary;         /* Chinese, for the OpenAPI document */
 	const char *tag;
 	const char *token_scope; /* API tokens with this scope may call it; NULL = people only */
+	bool raw_body;           /* the body is a file (CSV/XLSX), not JSON */
 };
 
 struct resp {

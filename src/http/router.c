@@ -392,6 +392,12 @@ static int check_csrf(struct req *r)
 static int check_body(struct req *r)
 {
 	const struct route *rt = r->route;
+	if (rt->raw_body) {
+		if (!r->body.len)
+			return xf_fail(&r->err, XF_EINVAL, "empty_body",
+			               "请上传文件（CSV 或 XLSX）");
+		return XF_OK;
+	}
 	if (!rt->body) {
 		if (r->body.len)
 			return xf_fail(&r->err, XF_EINVAL, "unexpected_body", "此接口不接受请求体");

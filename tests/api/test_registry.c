@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static struct tserver T;
 static char shequ[512], shequ2[512], wangge[512], jumin[512], admin[512];
@@ -401,6 +402,37 @@ static void test_street_and_above_come_from_the_rollup_with_its_time(void **stat
 	hr_free(&r);
 }
 
+static void test_lists_export_to_xlsx_and_csv_masked_and_audited(void **state)
+{
+	struct hresp r;
+	char h[160];
+	ts_login(&T, "shequ", DEMO_PW, shequ, sizeof shequ);
+	get(shequ, "/api/people?format=csv", 200, &r);
+	assert_non_null(hr_header(&r, "Content-Type", h, sizeof h));
+	assert_non_null(strstr(h, "text/csv"));
+	/* Every person of 大智路 is there, masked: no whole phone or ID number. */
+	assert_non_null(strstr(r.body, "****"));
+	assert_null(strstr(r.body, "1710000"));
+	int64_t lines = 0;
+	for (const char *p = r.body; *p; p++)
+		lines += *p == '\n';
+	int64_t total = SQL_INT("SELECT count(*) FROM people pe JOIN places p ON p.id = pe.place_id"
+	                        " JOIN places c ON c.code = '420203009002'"
+	                        " WHERE substr(p.path, 1, length(c.path)) = c.path",
+	                        "");
+	assert_int_equal(lines, total + 1); /* and the header */
+	hr_free(&r);
+	get(shequ, "/api/people?format=xlsx", 200, &r);
+	assert_non_null(hr_header(&r, "Content-Disposition", h, sizeof h));
+	assert_non_null(strstr(h, "xingfu-people.xlsx"));
+	assert_true(r.body != NULL);
+	hr_free(&r);
+	get(shequ, "/api/people?format=pdf", 400, &r);
+	hr_free(&r);
+	usleep(100000); /* audited asynchronously */
+	assert_true(SQL_INT("SELECT count(*) FROM audit_log WHERE action = 'export'", "") >= 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -409,6 +441,7 @@ int main(void)
 	    cmocka_unit_test(test_people_lists_are_scoped_masked_and_paged),
 	    cmocka_unit_test(test_a_person_card_shows_positions_across_organisations),
 	    cmocka_unit_test(test_coverage_campaigns_show_progress),
+	    cmocka_unit_test(test_lists_export_to_xlsx_and_csv_masked_and_audited),
 	    cmocka_unit_test(test_coverage_is_computed_scoped_and_follows_the_data),
 	    cmocka_unit_test(test_street_and_above_come_from_the_rollup_with_its_time),
 	};

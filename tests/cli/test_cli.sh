@@ -114,6 +114,18 @@ expect_grep "server says it stopped" "已停止" "$D/serve.out"
 expect_grep "access log has JSON lines" '"path":"/api/session"' "$D/access.log"
 expect_grep "trusted proxy's X-Forwarded-For is the client" '"ip":"203.0.113.5"' "$D/access.log"
 
+# Imports from the command line: a bad row writes nothing, a good file imports once.
+printf 'code,name,kind,parent_code\n420203009002990,命令行网格,grid,420203009002\n420203009002991,坏行,grid,nope\n' >"$D/bad.csv"
+before=$(sqlite3 "$D/demo.db" "SELECT count(*) FROM places")
+expect_exit 1 "import refuses a file with a bad row" -- "$XF" import places "$D/bad.csv" --db "$D/demo.db"
+expect_grep "import names the row" "第 3 行" "$D/err"
+[ "$(sqlite3 "$D/demo.db" "SELECT count(*) FROM places")" = "$before" ] && ok "bad file wrote nothing" || bad "bad file wrote rows"
+head -2 "$D/bad.csv" >"$D/good.csv"
+expect_exit 0 "import a good file" -- "$XF" import places "$D/good.csv" --db "$D/demo.db"
+expect_exit 0 "import it again" -- "$XF" import places "$D/good.csv" --db "$D/demo.db"
+expect_grep "re-import changes nothing" "未变 1" "$D/out"
+expect_exit 2 "import of an unknown kind" -- "$XF" import villages "$D/good.csv" --db "$D/demo.db"
+
 # Tamper with one row: verify fails and names it.
 row=$(sqlite3 "$D/demo.db" "SELECT id FROM audit_log WHERE seq = 2")
 sqlite3 "$D/demo.db" "UPDATE audit_log SET outcome = 'ok ' WHERE id = $row"

@@ -53,14 +53,17 @@ describe('console', () => {
     assert.equal(new URL(page.url()).pathname, '/')
     const menu = page.getByTestId('menu')
     await menu.getByText('工作台').waitFor()
-    assert.equal(await menu.getByText('系统管理').count(), 0, 'no 系统管理 for a community worker')
+    await menu.getByText('我的账号').waitFor()
+    // 系统管理 holds only what a community official may use: the accounts in the community.
+    await menu.getByText('系统管理').click()
+    await menu.getByText('用户与授权').waitFor()
+    for (const other of ['系统状态', 'API 令牌', '审计日志'])
+      assert.equal(await menu.getByText(other).count(), 0, `no ${other} for a community official`)
     assert.match(await page.getByTestId('user-name').innerText(), /李红梅/)
     assert.match(await page.getByTestId('place').innerText(), /大智路社区/)
     assert.match(await page.getByTestId('greeting').innerText(), /李红梅/)
-    // The role's Chinese name, whichever code the server uses for a community's staff.
-    const { role } = (await me(page)).body.user
-    const names = { community_worker: '社区工作者', community_official: '社区干部' }
-    assert.equal(await page.getByTestId('role').innerText(), names[role])
+    assert.equal((await me(page)).body.user.role, 'community_official')
+    assert.equal(await page.getByTestId('role').innerText(), '社区干部')
     assert.equal(await page.getByTestId('system-status').count(), 0)
     await assertAccessible(page, 'console shell')
     // A deep link the console does not have is its own page inside the shell.
@@ -83,6 +86,7 @@ describe('console', () => {
     await status.getByText('SQLite').waitFor()
     await status.getByText('0.1.0').waitFor()
     await page.getByTestId('menu').getByText('系统管理').click()
+    await page.getByTestId('menu').getByText('系统状态').click()
     await page.waitForURL(`${BASE}/system`)
     await page.getByTestId('endpoints').getByText('/api/session', { exact: true }).first().waitFor()
     await page.getByTestId('system-status').getByText('提交次数').waitFor()
@@ -139,7 +143,7 @@ describe('console', () => {
     await page.getByTestId('menu').getByText('Workbench').waitFor()
     assert.equal(await page.locator('html').getAttribute('lang'), 'en')
     assert.equal(await page.title(), 'Xingfu · Party-led community governance')
-    assert.match(await page.getByTestId('role').innerText(), /^Community (worker|official)$/)
+    assert.equal(await page.getByTestId('role').innerText(), 'Community official')
     await page.waitForFunction(async () => (await (await fetch('/api/me')).json()).preferences.lang === 'en')
     await page.reload()
     await page.getByTestId('menu').getByText('Workbench').waitFor()

@@ -1,15 +1,19 @@
 // Shared by the browser tests: headless Debian Chromium through playwright-core, a page that
 // records console errors, page errors and requests leaving the server's origin, sign-in
-// helpers, and an axe-core accessibility check. Dependencies come from web/node_modules.
+// helpers, TOTP codes, SMS codes from the server's outbox log, and an axe-core accessibility
+// check. Dependencies come from web/node_modules.
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
+import { createHmac } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 
 export const BASE = process.env.BASE_URL
 export const PASSWORD = process.env.XF_DEMO_PASSWORD
 const WEB = process.env.XF_WEB_DIR
-if (!BASE || !PASSWORD || !WEB) throw new Error('run through tests/e2e/run.sh (BASE_URL, XF_DEMO_PASSWORD, XF_WEB_DIR)')
+const OUTBOX = process.env.XF_OUTBOX_LOG
+if (!BASE || !PASSWORD || !WEB || !OUTBOX)
+  throw new Error('run through tests/e2e/run.sh (BASE_URL, XF_DEMO_PASSWORD, XF_WEB_DIR, XF_OUTBOX_LOG)')
 
 const require = createRequire(join(WEB, 'package.json'))
 const { chromium } = require('playwright-core')
@@ -94,10 +98,23 @@ export async function consoleLogin(page, username, { navigate = true } = {}) {
 
 export async function mobileLogin(page, username, { navigate = true } = {}) {
   if (navigate) await page.goto(`${BASE}/m/login`)
+  await page.getByRole('tab', { name: /^(密码登录|Password)$/ }).click()
   await page.getByLabel(/用户名|Username/).fill(username)
   await page.getByLabel(/^(密码|Password)$/).fill(PASSWORD)
   await page.getByRole('button', { name: /^(登录|Sign in)$/ }).click()
   await page.getByTestId('user-name').waitFor()
+}
+
+// Element's drop-downs live at the end of the page; only the open one is visible.
+export async function pickOption(page, select, name) {
+  await select.click()
+  await page.getByRole('option', { name, exact: true }).filter({ visible: true }).click()
+}
+
+// The <input> of an Element field (Element puts data-testid on the input itself, or on the
+// wrapper of components like the number input).
+export function field(page, id) {
+  return page.locator(`input[data-testid="${id}"], [data-testid="${id}"] input`).first()
 }
 
 // What the server has stored for the signed-in person (same cookies as the page).
@@ -106,6 +123,35 @@ export async function me(page) {
     const r = await fetch('/api/me', { headers: { Accept: 'application/json' } })
     return { status: r.status, body: await r.json() }
   })
+}
+
+// The 6-digit RFC 6238 code for a hex secret (SHA-1, 30 s), as an authenticator app shows it.
+export function totp(hexSecret, at = Date.now()) {
+  const counter = Buffer.alloc(8)
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 30000)))
+  const h = createHmac('sha1', Buffer.from(hexSecret, 'hex')).update(counter).digest()
+  const o = h[h.length - 1] & 0xf
+  const n = ((h[o] & 0x7f) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3]
+  return String(n % 1000000).padStart(6, '0')
+}
+
+// The lines of the server's outbox log (one JSON object each; none before the first message).
+export function outboxLines() {
+  if (!existsSync(OUTBOX)) return []
+  return readFileSync(OUTBOX, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
+}
+
+// The SMS code in the first SMS after the first `skip` lines, to `to` ("user:ID") when given.
+// The deliverer runs every 5 s, so this waits up to 20 s.
+export async function smsCode(skip, to = null) {
+  for (let i = 0; i < 200; i++) {
+    const m = outboxLines()
+      .slice(skip)
+      .find((x) => x.channel === 'sms' && (!to || x.to === to) && /验证码是 \d{6}/.test(x.body))
+    if (m) return /验证码是 (\d{6})/.exec(m.body)[1]
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error(`no SMS code${to ? ` for ${to}` : ''} in ${OUTBOX}`)
 }
 
 export async function fontSize(locator) {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import {
   BASE,
+  PASSWORD,
   PHONE,
   SMALL_PHONE,
   assertAccessible,
@@ -13,6 +14,8 @@ import {
   me,
   mobileLogin,
   open,
+  outboxLines,
+  smsCode,
 } from './lib.mjs'
 
 let browser
@@ -38,6 +41,77 @@ describe('mobile', () => {
     await page.getByRole('heading', { name: '账号登录' }).waitFor()
     await noSideways(page, PHONE.width)
     await assertAccessible(page, 'mobile login')
+    assertClean(problems)
+    await context.close()
+  })
+
+  test('a resident signs in with a phone number and an SMS code', async () => {
+    const { context, page, problems } = await open(browser, { viewport: PHONE, mobile: true })
+    await page.goto(`${BASE}/m/login`)
+    // The code tab is the first one: residents sign in by phone.
+    await page.getByRole('tab', { name: '验证码登录', selected: true }).waitFor()
+    await page.getByLabel('手机号').fill('17000000001')
+    const before = outboxLines().length
+    const send = page.getByTestId('send-code')
+    await send.click()
+    await send.getByText(/^\d+ 秒后重发$/).waitFor()
+    await page.getByTestId('code-sent').getByText('验证码已发送，5 分钟内有效').waitFor()
+    assert.equal(await send.isDisabled(), true, 'no second code within the minute')
+    await assertAccessible(page, 'mobile login, SMS code')
+    const code = await smsCode(before)
+    await page.getByLabel('验证码', { exact: true }).fill(code)
+    await page.getByRole('button', { name: '登录', exact: true }).click()
+    await page.getByTestId('user-name').waitFor()
+    assert.equal(new URL(page.url()).pathname, '/m/me')
+    assert.match(await page.getByTestId('user-name').innerText(), /孙秀英/)
+    const { user } = (await me(page)).body
+    assert.equal(user.username, 'jumin')
+    // The message went to the account, not to a number.
+    assert.ok(outboxLines().slice(before).some((m) => m.to === `user:${user.id}`))
+    await noSideways(page, PHONE.width)
+    assertClean(problems)
+    await context.close()
+  })
+
+  test('a resident account made with a one-time password changes it first', async () => {
+    // The administrator makes the account (the console's page for that has its own test).
+    const r = await fetch(`${BASE}/api/session`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: PASSWORD }),
+    })
+    const { csrf } = await r.json()
+    const cookie = r.headers.get('set-cookie').split(';')[0]
+    const made = await fetch(`${BASE}/api/users`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf, Cookie: cookie },
+      body: JSON.stringify({ username: 'e2e_liu', display_name: '刘洋（测试居民）', role: 'resident', place_id: 1 }),
+    })
+    assert.equal(made.status, 201)
+    const { one_time_password: oneTime } = await made.json()
+
+    const { context, page, problems } = await open(browser, { viewport: PHONE, mobile: true })
+    await page.goto(`${BASE}/m/login`)
+    await page.getByRole('tab', { name: '密码登录' }).click()
+    await page.getByLabel('用户名').fill('e2e_liu')
+    await page.getByLabel('密码', { exact: true }).fill(oneTime)
+    await page.getByRole('button', { name: '登录', exact: true }).click()
+    await page.getByTestId('account-due').getByText('请先修改初始密码').waitFor()
+    assert.equal(new URL(page.url()).pathname, '/m/password')
+    // 我的 is not reachable until then.
+    await page.goto(`${BASE}/m/me`)
+    await page.getByTestId('account-due').waitFor()
+    assert.equal(new URL(page.url()).pathname, '/m/password')
+    await assertAccessible(page, 'mobile password change')
+    await page.getByLabel('原密码').fill(oneTime)
+    await page.getByLabel('新密码', { exact: true }).fill('liu-yang-new-2026')
+    await page.getByLabel('确认新密码').fill('liu-yang-new-2026')
+    await page.getByRole('button', { name: '修改密码' }).click()
+    await page.getByTestId('notice').getByText('密码已修改').waitFor()
+    assert.equal(new URL(page.url()).pathname, '/m/me')
+    assert.match(await page.getByTestId('user-name').innerText(), /刘洋/)
+    assert.equal((await me(page)).body.user.must_change_password, false)
+    await noSideways(page, PHONE.width)
     assertClean(problems)
     await context.close()
   })

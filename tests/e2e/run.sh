@@ -37,7 +37,7 @@ fi
 SERVER_PID=$!
 PORT=""
 for _ in $(seq 1 150); do
-  PORT=$(sed -n 's|.*已启动：http://127\.0\.0\.1:\([0-9][0-9]*\)/.*|\1|p' "$D/serve.out" | head -1)
+  PORT=$(sed -n 's|.*已启动：http://127\.0\.0\.1:\([0-9][0-9]*\)/.*|\1|p' "$D/serve.out" 2>/dev/null | head -1)
   [ -n "$PORT" ] && break
   kill -0 "$SERVER_PID" 2>/dev/null || break
   sleep 0.1
@@ -49,7 +49,9 @@ if [ -z "$PORT" ]; then
 fi
 echo "server on http://127.0.0.1:$PORT/ (pid $SERVER_PID)"
 
-export BASE_URL="http://127.0.0.1:$PORT" XF_DEMO_PASSWORD="$PW" XF_WEB_DIR="$WEB"
+# The default outbox sender appends each message (SMS codes too) to <db>.outbox.log.
+export BASE_URL="http://127.0.0.1:$PORT" XF_DEMO_PASSWORD="$PW" XF_WEB_DIR="$WEB" \
+  XF_OUTBOX_LOG="$D/d.db.outbox.log"
 if [ $# -gt 2 ]; then
   node "${@:3}"
 else

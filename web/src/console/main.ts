@@ -7,8 +7,8 @@ import '../styles/console.css'
 import App from './App.vue'
 import { router } from './router'
 import { applyLang, i18n } from '../shared/i18n'
-import { onSessionExpired } from '../shared/api'
-import { clearSession, setTitleKey } from '../shared/session'
+import { onAccountRequired, onSessionExpired } from '../shared/api'
+import { clearSession, noteAccountDue, setTitleKey } from '../shared/session'
 
 setTitleKey('app.title')
 applyLang('zh-CN')
@@ -18,6 +18,13 @@ onSessionExpired(() => {
   clearSession('expired')
   const here = router.currentRoute.value
   if (here.meta.auth) router.replace({ name: 'login', query: { redirect: here.fullPath } })
+})
+
+// A call refused because the account must first change its password or enrol a second factor
+// takes the person to 我的账号, which says what to do.
+onAccountRequired((e) => {
+  noteAccountDue(e.code)
+  if (router.currentRoute.value.name !== 'account') router.replace({ name: 'account' })
 })
 
 createApp(App).use(i18n).use(router).mount('#app')

@@ -1,11 +1,11 @@
 import { createRouter, createWebHistory, type RouteLocationRaw } from 'vue-router'
-import { loadSession, session } from '../shared/session'
-import { isAdmin } from '../shared/roles'
+import { accountDue, loadSession, session } from '../shared/session'
+import { can, type Perm } from '../shared/roles'
 
 declare module 'vue-router' {
   interface RouteMeta {
     auth?: boolean // needs a signed-in user
-    admin?: boolean // needs the admin role
+    perm?: Perm // needs a role holding this permission (menus follow the same table)
   }
 }
 
@@ -19,11 +19,30 @@ export const router = createRouter({
       meta: { auth: true },
       children: [
         { path: '', name: 'workbench', component: () => import('./views/WorkbenchPage.vue') },
+        { path: 'account', name: 'account', component: () => import('./views/AccountPage.vue') },
         {
           path: 'system',
           name: 'system',
           component: () => import('./views/SystemPage.vue'),
-          meta: { admin: true },
+          meta: { perm: 'system.status' },
+        },
+        {
+          path: 'system/users',
+          name: 'users',
+          component: () => import('./views/UsersPage.vue'),
+          meta: { perm: 'users.read' },
+        },
+        {
+          path: 'system/tokens',
+          name: 'tokens',
+          component: () => import('./views/TokensPage.vue'),
+          meta: { perm: 'tokens.manage' },
+        },
+        {
+          path: 'system/audit',
+          name: 'audit',
+          component: () => import('./views/AuditPage.vue'),
+          meta: { perm: 'audit.read' },
         },
         {
           path: ':rest(.*)*',
@@ -52,6 +71,8 @@ router.beforeEach(async (to) => {
   if (to.meta.auth && !user)
     return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }
   if (to.name === 'login' && user) return safeRedirect(to.query.redirect)
-  if (to.meta.admin && !isAdmin(user?.role)) return { name: 'workbench' }
+  // An account that owes a new password or a second factor has only its own page.
+  if (to.meta.auth && accountDue().length > 0 && to.name !== 'account') return { name: 'account' }
+  if (to.meta.perm && !can(user?.role, to.meta.perm)) return { name: 'workbench' }
   return true
 })

@@ -10,8 +10,8 @@ import '../styles/mobile.css'
 import App from './App.vue'
 import { router } from './router'
 import { applyLang, i18n } from '../shared/i18n'
-import { onSessionExpired } from '../shared/api'
-import { clearSession, setTitleKey } from '../shared/session'
+import { onAccountRequired, onSessionExpired } from '../shared/api'
+import { clearSession, noteAccountDue, setTitleKey } from '../shared/session'
 import { watch } from 'vue'
 
 setTitleKey('app.mobileTitle')
@@ -26,6 +26,13 @@ onSessionExpired(() => {
   clearSession('expired')
   const here = router.currentRoute.value
   if (here.meta.auth) router.replace({ name: 'login', query: { redirect: here.fullPath } })
+})
+
+// Refused until the password is changed (or a second factor enrolled): 我的 or 修改密码 say so.
+onAccountRequired((e) => {
+  noteAccountDue(e.code)
+  const to = e.code === 'password_change_required' ? 'password' : 'me'
+  if (router.currentRoute.value.name !== to) router.replace({ name: to })
 })
 
 createApp(App).use(i18n).use(router).mount('#app')

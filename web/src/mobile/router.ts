@@ -1,5 +1,5 @@
 import { createRouter, createWebHistory, type RouteLocationRaw } from 'vue-router'
-import { loadSession, session } from '../shared/session'
+import { accountDue, loadSession, session } from '../shared/session'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -18,6 +18,12 @@ export const router = createRouter({
       name: 'me',
       component: () => import('./views/MePage.vue'),
       meta: { auth: true, tab: 'me' },
+    },
+    {
+      path: '/password',
+      name: 'password',
+      component: () => import('./views/PasswordPage.vue'),
+      meta: { auth: true },
     },
     { path: '/:rest(.*)*', redirect: { name: 'me' } },
   ],
@@ -38,5 +44,9 @@ router.beforeEach(async (to) => {
   if (to.meta.auth && !session.user)
     return { name: 'login', query: to.name === 'me' ? {} : { redirect: to.fullPath } }
   if (to.name === 'login' && session.user) return safeRedirect(to.query.redirect)
+  // A new or reset password must be changed before anything else (我的 says why when the
+  // account owes a second factor, which is enrolled on the console).
+  if (to.meta.auth && accountDue().includes('password') && to.name !== 'password')
+    return { name: 'password' }
   return true
 })

@@ -1,6 +1,7 @@
 // The browser's only way to the server: JSON over fetch, same origin, with the CSRF token on
 // every state-changing request. An API error carries the server's code and its (Chinese)
-// message; a 401 `session_expired` from any call also goes to the registered handler.
+// message; a 401 `session_expired` from any call also goes to the registered handler, and so
+// does a 403 saying the account must first change its password or enrol a second factor.
 import { t } from './i18n'
 
 export class ApiError extends Error {
@@ -9,6 +10,7 @@ export class ApiError extends Error {
     public code: string,
     message: string,
     public field?: string,
+    public until?: string, // ISO time when a lock or throttle ends (429)
   ) {
     super(message)
     this.name = 'ApiError'
@@ -17,6 +19,10 @@ export class ApiError extends Error {
 
 let csrfToken = ''
 let expiredHandler: ((e: ApiError) => void) | null = null
+let accountHandler: ((e: ApiError) => void) | null = null
+
+// 403 codes meaning "only your own account pages work until you do this".
+export const ACCOUNT_CODES = ['password_change_required', 'second_factor_required']
 
 export function setCsrf(token: string) {
   csrfToken = token
@@ -26,10 +32,14 @@ export function onSessionExpired(fn: (e: ApiError) => void) {
   expiredHandler = fn
 }
 
+export function onAccountRequired(fn: (e: ApiError) => void) {
+  accountHandler = fn
+}
+
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
 interface ErrorBody {
-  error?: { code?: string; message?: string; field?: string }
+  error?: { code?: string; message?: string; field?: string; until?: string }
 }
 
 export async function api<T>(method: Method, path: string, body?: unknown): Promise<T> {
@@ -64,8 +74,10 @@ export async function api<T>(method: Method, path: string, body?: unknown): Prom
       e?.code ?? `http_${res.status}`,
       e?.message ?? t('errors.server', { status: res.status }),
       e?.field,
+      e?.until,
     )
     if (res.status === 401 && err.code === 'session_expired' && expiredHandler) expiredHandler(err)
+    if (res.status === 403 && ACCOUNT_CODES.includes(err.code) && accountHandler) accountHandler(err)
     throw err
   }
   return data as T

@@ -1,19 +1,19 @@
-// Which parts of the console a role sees. Only capabilities that exist are listed: a menu
-// entry without a working page behind it is a defect.
-// Role codes the UI has names for (locales: roles.*). The identity layer may add codes before
-// the UI names them: those show the server's own label.
+// Role names and which parts of the UI a role sees. Only capabilities that exist are listed: a
+// menu entry without a working page behind it is a defect. The server decides every request
+// (src/auth/policy.c); the table below only keeps the menus from offering what would be refused.
+
+// The 17 role codes of the identity layer (GET /api/roles), each named in locales: roles.*.
+// A code the UI does not know shows the server's own label.
 export const ROLES = [
   'admin',
   'district_official',
   'street_official',
-  'community_worker',
   'community_official',
   'grid_worker',
   'building_member',
   'party_member',
   'inservice_member',
   'resident',
-  'unit',
   'unit_contact',
   'property',
   'owners_committee',
@@ -28,14 +28,34 @@ export function roleKey(role: string): string {
   return (ROLES as readonly string[]).includes(role) ? `roles.${role}` : 'roles.unknown'
 }
 
-// The name to show for a user's role: ours, else the server's label, else "other role".
+// The name to show for a role: ours, else the server's label, else "other role".
+export function roleLabel(t: (key: string) => string, code: string, serverLabel?: string): string {
+  const key = roleKey(code)
+  if (key !== 'roles.unknown') return t(key)
+  return serverLabel || t(key)
+}
+
+// The name to show for a user's role.
 export function roleName(
   t: (key: string) => string,
   user: { role?: string; role_label?: string } | null | undefined,
 ): string {
-  const key = roleKey(user?.role ?? '')
-  if (key !== 'roles.unknown') return t(key)
-  return user?.role_label || t(key)
+  return roleLabel(t, user?.role ?? '', user?.role_label)
+}
+
+// Permissions the console's menus depend on, and the roles holding them (as in policy.c).
+export type Perm = 'system.status' | 'users.read' | 'users.manage' | 'tokens.manage' | 'audit.read'
+const PERMS: Record<Perm, readonly string[]> = {
+  'system.status': ['admin'],
+  'users.read': ['admin', 'district_official', 'street_official', 'community_official'],
+  'users.manage': ['admin'],
+  'tokens.manage': ['admin'],
+  // Separated duties: the auditor reads the audit log; the administrator does not.
+  'audit.read': ['auditor'],
+}
+
+export function can(role: string | undefined, perm: Perm): boolean {
+  return PERMS[perm].includes(role ?? '')
 }
 
 export function isAdmin(role: string | undefined): boolean {
