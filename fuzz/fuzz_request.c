@@ -65,7 +65,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	pii_set_key(key);
 	struct db *db;
 	struct xf_err err;
-	struct demo_stats ds;
+	struct demo_stats ds = {0};
 	if (db_open(path, DB_OPEN_CREATE | DB_OPEN_WRITER, &db, &err) != XF_OK ||
 	    store_migrate(db, &err) != XF_OK ||
 	    demo_generate(db, DEMO_SMALL, "fuzz-password", &ds, &err) != XF_OK)

@@ -133,6 +133,14 @@ int cmd_serve(int argc, char **argv)
 	return cli_serve_db(cli_db(&o, "xingfu.db"), &o, false, NULL);
 }
 
+static void demo_progress(const char *stage, int64_t done, int64_t total, void *ctx)
+{
+	(void)total;
+	(void)ctx;
+	fprintf(stderr, "\r  %s：已生成 %lld 栋……", stage, (long long)done);
+	fflush(stderr);
+}
+
 int cmd_demo(int argc, char **argv)
 {
 	struct cli_opts o;
@@ -173,7 +181,7 @@ int cmd_demo(int argc, char **argv)
 			crypto_random_password(pw);
 			shown = pw;
 		}
-		struct demo_stats ds;
+		struct demo_stats ds = {.progress = demo_progress};
 		printf("正在生成演示城市（%s）……\n", scale == DEMO_CITY ? "city" : "small");
 		fflush(stdout);
 		if (store_migrate(db, &err) != XF_OK ||
@@ -182,6 +190,7 @@ int cmd_demo(int argc, char **argv)
 			db_close(db);
 			return cli_fail(&err);
 		}
+		fprintf(stderr, "\r");
 		printf("演示城市已生成：%lld 个地点（区 %lld、街道 %lld、社区 %lld、网格 "
 		       "%lld、楼栋 %lld），"
 		       "%lld 个账号；%lld 个组织、%lld 户、%lld 位居民（个人信息已加密）、%lld "

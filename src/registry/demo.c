@@ -194,7 +194,11 @@ static int add_grids(struct db *db, int64_t community, const char *cpath, const 
 int demo_generate(struct db *db, enum demo_scale scale, const char *password, struct demo_stats *st,
                   struct xf_err *err)
 {
+	void (*progress)(const char *, int64_t, int64_t, void *) = st->progress;
+	void *progress_ctx = st->progress_ctx;
 	memset(st, 0, sizeof *st);
+	st->progress = progress;
+	st->progress_ctx = progress_ctx;
 	const char *csv = data_file("huangshi-divisions");
 	if (!csv)
 		return xf_fail(err, XF_EINTERNAL, "data_missing", "程序缺少内置的区划数据");

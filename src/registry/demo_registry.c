@@ -152,7 +152,8 @@ static int populate_building(struct db *db, int64_t building, const char *bcode,
 				return rc;
 			st->people++;
 			/* About one in seven is a party member; a few lack a branch. */
-			if (n % 7 == 0) {
+			/* About 7.5% of urban residents (the seed's ~120,000 of 1.6 million). */
+			if (n % (households > 6 ? 13 : 7) == 0) {
 				const char *status = n % 21 == 0   ? "retired"
 				                     : n % 49 == 0 ? "mobile"
 				                                   : "serving";
@@ -205,9 +206,163 @@ static int64_t place_id(struct db *db, const char *code, struct xf_err *err)
 	return id;
 }
 
+/* City scale: the seed's 两新 figures — 6 industry party committees, 8 market and 22 building
+ * party organisations, 1,844 private-enterprise party organisations (and enterprises still
+ * without one), spread over the communities. */
+static int city_twonew(struct db *db, struct demo_stats *st, struct xf_err *err)
+{
+	static const char *industries[] = {"物流", "商贸", "餐饮", "建筑", "家政服务", "社会组织"};
+	int64_t districts[4], industry[6], communities[200];
+	int nd = 0, nc = 0, rc;
+	struct db_stmt *q =
+	    db_prep(db, "SELECT id FROM places WHERE kind = 'district' ORDER BY id", err);
+	while (q && nd < 4 && db_step(q, err) == DB_ROW)
+		districts[nd++] = db_col_int(q, 0);
+	q = db_prep(db, "SELECT id FROM places WHERE kind = 'community' ORDER BY id", err);
+	while (q && nc < 200 && db_step(q, err) == DB_ROW)
+		communities[nc++] = db_col_int(q, 0);
+	if (!nd || !nc)
+		return XF_OK;
+	char code[48], name[128];
+	for (int i = 0; i < 6; i++) {
+		snprintf(code, sizeof code, "IND%02d", i);
+		snprintf(name, sizeof name, "黄石市%s行业党委", industries[i]);
+		if ((rc = new_org(db, code, name, "industry_party_committee", districts[i % nd], 0,
+		                  "private", "industry", 0, &industry[i], err)) != XF_OK ||
+		    (rc = activities(db, industry[i], 2, err)) != XF_OK)
+			return rc;
+	}
+	for (int i = 0; i < 8; i++) {
+		int64_t id;
+		snprintf(code, sizeof code, "MKT%02d", i);
+		snprintf(name, sizeof name, "第%d商圈市场党委", i + 1);
+		if ((rc = new_org(db, code, name, "market_party_org", communities[(i * 17) % nc], 0,
+		                  "private", "market", 0, &id, err)) != XF_OK ||
+		    (rc = activities(db, id, 1 + i % 2, err)) != XF_OK)
+			return rc;
+	}
+	for (int i = 0; i < 22; i++) {
+		int64_t id;
+		snprintf(code, sizeof code, "BLD%02d", i);
+		snprintf(name, sizeof name, "第%d商务楼宇党支部", i + 1);
+		if ((rc = new_org(db, code, name, "building_party_org", communities[(i * 7) % nc],
+		                  0, "private", "building", 0, &id, err)) != XF_OK ||
+		    (rc = activities(db, id, 1, err)) != XF_OK)
+			return rc;
+	}
+	static const char *kinds[] = {"商贸", "科技", "物流", "餐饮",
+	                              "建材", "家政", "电子", "印务"};
+	for (int i = 0; i < 2400; i++) {
+		int64_t party = 0, org, place = communities[(i * 31) % nc];
+		snprintf(name, sizeof name, "黄石%s%04d有限公司", kinds[i % 8], i);
+		if (i < 1844) {
+			char pname[160];
+			snprintf(code, sizeof code, "PEC%04d", i);
+			snprintf(pname, sizeof pname, "%s党支部", name);
+			if ((rc = new_org(db, code, pname, "enterprise_party", place,
+			                  industry[i % 6], "private",
+			                  i % 5 == 0 ? "park" : "workstation", 0, &party, err)) !=
+			        XF_OK ||
+			    (rc = activities(db, party, i % 9 == 0 ? 0 : 1, err)) != XF_OK)
+				return rc;
+			st->orgs++;
+		}
+		snprintf(code, sizeof code, "EC%04d", i);
+		if ((rc = new_org(db, code, name, "enterprise", place, 0, NULL, NULL, party, &org,
+		                  err)) != XF_OK)
+			return rc;
+		st->orgs++;
+	}
+	st->orgs += 36;
+	return XF_OK;
+}
+
+/* City scale: 两委 for every community (书记 and 主任, one person for most: 一肩挑), and the
+ * seed's cross-holdings: 166 两委 members and 314 楼栋长 sitting on owners' committees. */
+static int city_committees(struct db *db, struct demo_stats *st, struct xf_err *err)
+{
+	struct db_stmt *q =
+	    db_prep(db,
+	            "SELECT c.id, (SELECT o.id FROM orgs o WHERE o.place_id = c.id AND"
+	            " o.kind = 'community_party'), (SELECT o.id FROM orgs o WHERE"
+	            " o.place_id = c.id AND o.kind = 'residents_committee'),"
+	            " (SELECT min(g.id) FROM places g WHERE g.parent_id = c.id)"
+	            " FROM places c WHERE c.kind = 'community' ORDER BY c.id",
+	            err);
+	struct cm {
+		int64_t id, party, rc, grid;
+	} cms[200];
+	int n = 0, rc;
+	while (q && n < 200 && db_step(q, err) == DB_ROW) {
+		cms[n] = (struct cm){db_col_int(q, 0), db_col_int(q, 1), db_col_int(q, 2),
+		                     db_col_int(q, 3)};
+		n++;
+	}
+	int twowei_on_oc = 0, heads_on_oc = 0;
+	for (int i = 0; i < n; i++) {
+		if (!cms[i].grid)
+			continue;
+		/* Residents of the community's first grid take the posts. */
+		int64_t people[8];
+		int np = 0;
+		struct db_stmt *p = db_prep(db,
+		                            "SELECT pe.id FROM people pe JOIN places h ON h.id ="
+		                            " pe.place_id JOIN places b ON b.id = h.parent_id WHERE"
+		                            " b.parent_id = ? ORDER BY pe.id LIMIT 8",
+		                            err);
+		db_bind_int(p, 1, cms[i].grid);
+		while (np < 8 && db_step(p, err) == DB_ROW)
+			people[np++] = db_col_int(p, 0);
+		db_reset(p);
+		if (np < 7)
+			continue;
+		bool one_shoulder = i % 10 < 7;
+		if ((rc = position(db, people[0], cms[i].party, "secretary", err)) != XF_OK ||
+		    (rc = position(db, one_shoulder ? people[0] : people[1], cms[i].rc, "director",
+		                   err)) != XF_OK)
+			return rc;
+		for (int k = 2; k < 7; k++)
+			if ((rc = position(db, people[k], k % 2 ? cms[i].party : cms[i].rc,
+			                   "committee_member", err)) != XF_OK)
+				return rc;
+		/* An owners' committee for the first grid's estate, with cross-holdings. */
+		int64_t oc;
+		char code[48], name[128];
+		snprintf(code, sizeof code, "OCC%lld", (long long)cms[i].grid);
+		snprintf(name, sizeof name, "第%d小区业主委员会", i + 1);
+		if ((rc = new_org(db, code, name, "owners_committee", cms[i].grid, 0, NULL, NULL, 0,
+		                  &oc, err)) != XF_OK)
+			return rc;
+		st->orgs++;
+		if (twowei_on_oc < 166) {
+			if ((rc = position(db, people[2], oc, "committee_member", err)) != XF_OK)
+				return rc;
+			twowei_on_oc++;
+		}
+		/* 楼栋长 of this grid's buildings join it until the seed's 314 are reached. */
+		struct db_stmt *h =
+		    db_prep(db,
+		            "SELECT ps.person_id FROM positions ps JOIN orgs o ON o.id ="
+		            " ps.org_id JOIN places b ON b.id = o.place_id WHERE"
+		            " b.parent_id = ? AND ps.post = 'building_head' ORDER BY"
+		            " ps.id LIMIT 3",
+		            err);
+		db_bind_int(h, 1, cms[i].grid);
+		int64_t heads[3];
+		int nh = 0;
+		while (nh < 3 && db_step(h, err) == DB_ROW)
+			heads[nh++] = db_col_int(h, 0);
+		db_reset(h);
+		for (int k = 0; k < nh && heads_on_oc < 314; k++, heads_on_oc++)
+			if ((rc = position(db, heads[k], oc, "committee_member", err)) != XF_OK)
+				return rc;
+	}
+	return XF_OK;
+}
+
 int demo_registry(struct db *db, enum demo_scale scale, struct demo_stats *st, struct xf_err *err)
 {
-	int households = scale == DEMO_CITY ? 30 : 6;
+	int households = scale == DEMO_CITY ? 33 : 6;
 	/* Streets: 党工委 and 办事处. */
 	struct db_stmt *q = db_prep(db,
 	                            "SELECT id, code, name FROM places WHERE kind = 'street'"
@@ -374,6 +529,8 @@ int demo_registry(struct db *db, enum demo_scale scale, struct demo_stats *st, s
 			                            branch, pg, sg, households, seq, st, err)) !=
 			    XF_OK)
 				return rc;
+			if (st->progress && seq % 500 == 0)
+				st->progress("楼栋和住户", seq, 0, st->progress_ctx);
 		}
 	}
 	/* Resident units from the seed, 两新 organisations, and the organisations of an estate. */
@@ -483,6 +640,10 @@ int demo_registry(struct db *db, enum demo_scale scale, struct demo_stats *st, s
 		if (rc != XF_OK)
 			return rc;
 	}
+	if (scale == DEMO_CITY && (rc = city_twonew(db, st, err)) != XF_OK)
+		return rc;
+	if (scale == DEMO_CITY && (rc = city_committees(db, st, err)) != XF_OK)
+		return rc;
 	/* 百日攻坚 at 澄月街道: every building with a party group, started 40 days ago, with the
 	 * snapshots it would have taken (three buildings fixed along the way). */
 	int64_t street = place_id(db, "420203009000", err), campaign;

@@ -133,7 +133,7 @@ void ts_start(struct tserver *t)
 	snprintf(t->access, sizeof t->access, "%s/access.log", t->dir);
 	struct xf_err err;
 	struct db *db;
-	struct demo_stats ds;
+	struct demo_stats ds = {0};
 	ts_key_init();
 	assert_int_equal(db_open(t->db, DB_OPEN_CREATE | DB_OPEN_WRITER, &db, &err), XF_OK);
 	assert_int_equal(store_migrate(db, &err), XF_OK);

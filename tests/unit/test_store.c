@@ -250,7 +250,7 @@ static void test_backup_is_a_consistent_usable_copy(void **state)
 	struct fx *f = *state;
 	struct xf_err e;
 	struct db *db;
-	struct demo_stats ds;
+	struct demo_stats ds = {0};
 	ts_key_init();
 	assert_int_equal(db_open(f->db, DB_OPEN_WRITER, &db, &e), XF_OK);
 	assert_int_equal(demo_generate(db, DEMO_SMALL, "password1", &ds, &e), XF_OK);
@@ -273,7 +273,7 @@ static void test_demo_city_has_the_real_tree(void **state)
 {
 	struct xf_err e;
 	struct db *db;
-	struct demo_stats ds;
+	struct demo_stats ds = {0};
 	ts_key_init();
 	assert_int_equal(db_open(NULL, DB_OPEN_MEMORY, &db, &e), XF_OK);
 	assert_int_equal(store_migrate(db, &e), XF_OK);
