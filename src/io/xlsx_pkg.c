@@ -422,8 +422,7 @@ int table_xlsx_find_parts(struct table_reader *t, zip_t *z, zip_int64_t *sheet, 
 			*sheet = i;
 	}
 	if (*sheet < 0)
-		return table_fail(
-		    t, XF_EINVAL, "xlsx_no_sheet", NULL,
-		    "XLSX 文件中没有工作表（.ods 或 Numbers 文件请先另存为 .xlsx）");
+		return table_fail(t, XF_EINVAL, "xlsx_no_sheet", NULL,
+		                  "XLSX 文件中没有工作表（.ods 或 Numbers 文件请先另存为 .xlsx）");
 	return XF_OK;
 }
