@@ -17,11 +17,13 @@ import {
 } from './lib.mjs'
 
 const out = process.argv[2]
-if (!out) throw new Error('usage: screenshots.mjs OUT_DIR')
+const only = process.argv[3] // optional: only the shots whose name starts with this
+if (!out) throw new Error('usage: screenshots.mjs OUT_DIR [NAME_PREFIX]')
 mkdirSync(out, { recursive: true })
 
 const browser = await launch()
 async function shot(name, { viewport, mobile = false, allow401 }, steps) {
+  if (only && !name.startsWith(only)) return
   const { context, page, problems } = await open(browser, { viewport, mobile, allow401 })
   try {
     await steps(page)
@@ -219,5 +221,43 @@ await shot('mobile-login-360', { viewport: SMALL_PHONE, mobile: true }, async (p
 await shot('mobile-me-large-text-360', { viewport: SMALL_PHONE, mobile: true }, async (page) => {
   await mobileLogin(page, 'dangyuan')
   await largeText(page)
+})
+async function registryMenu(page, label) {
+  await page.getByTestId('menu').getByText('组织体系').click()
+  await page.getByTestId('menu').getByText(label, { exact: true }).click()
+}
+await shot('console-registry-coverage-1366', { viewport: DESKTOP }, async (page) => {
+  await consoleLogin(page, 'shequ')
+  await registryMenu(page, '覆盖情况')
+  await page.locator('canvas').first().waitFor()
+})
+await shot('console-registry-coverage-street-1366', { viewport: DESKTOP }, async (page) => {
+  await consoleLogin(page, 'jiedao')
+  await registryMenu(page, '覆盖情况')
+  await page.locator('canvas').first().waitFor()
+})
+await shot('console-registry-lines-1366', { viewport: DESKTOP }, async (page) => {
+  await consoleLogin(page, 'shequ')
+  await registryMenu(page, '地点与组织')
+  await page.getByTestId('line-party').getByText('大智路社区党委').waitFor()
+})
+await shot('console-registry-org-1366', { viewport: DESKTOP }, async (page) => {
+  await consoleLogin(page, 'shequ')
+  await registryMenu(page, '地点与组织')
+  await page.getByTestId('line-party').getByText('大智路社区党委').click()
+  await page.getByTestId('org-drawer').getByText('成员单位').waitFor()
+})
+await shot('console-registry-people-1366', { viewport: DESKTOP }, async (page) => {
+  await consoleLogin(page, 'shequ')
+  await registryMenu(page, '人员')
+  await page.getByTestId('people-table').locator('tbody tr').first().waitFor()
+})
+await shot('console-registry-import-1366', { viewport: DESKTOP }, async (page) => {
+  await consoleLogin(page, 'shequ')
+  await registryMenu(page, '数据导入')
+  const bad = 'code,name,kind,parent_code\n420203009002981,坏网格,nonsense,420203009002\n420203009002982,,grid,420203009002\n'
+  await page.getByTestId('import-file').setInputFiles({ name: '网格.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) })
+  await page.getByTestId('import-send').click()
+  await page.getByTestId('import-errors').getByText('第 2 行').waitFor()
 })
 await browser.close()

@@ -45,6 +45,30 @@ export const router = createRouter({
           meta: { perm: 'audit.read' },
         },
         {
+          path: 'registry/coverage',
+          name: 'coverage',
+          component: () => import('./views/CoveragePage.vue'),
+          meta: { perm: 'registry.read' },
+        },
+        {
+          path: 'registry/places',
+          name: 'places',
+          component: () => import('./views/PlacesPage.vue'),
+          meta: { perm: 'registry.read' },
+        },
+        {
+          path: 'registry/people',
+          name: 'people',
+          component: () => import('./views/PeoplePage.vue'),
+          meta: { perm: 'people.read' },
+        },
+        {
+          path: 'registry/import',
+          name: 'import',
+          component: () => import('./views/ImportPage.vue'),
+          meta: { perm: 'registry.manage' },
+        },
+        {
           path: ':rest(.*)*',
           name: 'not-found',
           component: () => import('./views/NotFoundPage.vue'),

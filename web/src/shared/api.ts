@@ -82,3 +82,38 @@ export async function api<T>(method: Method, path: string, body?: unknown): Prom
   }
   return data as T
 }
+
+// Send a file as the request body (an import), with upload progress (0–100). XMLHttpRequest,
+// because fetch reports no upload progress. Answers {status, data}: the caller reads a 422's
+// row errors; network failures throw like api().
+export function upload<T>(
+  path: string,
+  file: File,
+  contentType: string,
+  onProgress?: (percent: number) => void,
+): Promise<{ status: number; data: T }> {
+  return new Promise((resolve, reject) => {
+    const x = new XMLHttpRequest()
+    x.open('POST', path)
+    x.setRequestHeader('Content-Type', contentType)
+    x.setRequestHeader('Accept', 'application/json')
+    if (csrfToken) x.setRequestHeader('X-CSRF-Token', csrfToken)
+    x.upload.onprogress = (e) => {
+      if (e.lengthComputable && onProgress) onProgress(Math.round((e.loaded / e.total) * 100))
+    }
+    x.onerror = () => reject(new ApiError(0, 'network', t('errors.network')))
+    x.onload = () => {
+      let data: unknown = null
+      try {
+        data = x.responseText ? JSON.parse(x.responseText) : null
+      } catch {
+        data = null
+      }
+      const e = (data as ErrorBody | null)?.error
+      if (x.status === 401 && e?.code === 'session_expired' && expiredHandler)
+        expiredHandler(new ApiError(401, e.code, e.message ?? ''))
+      resolve({ status: x.status, data: data as T })
+    }
+    x.send(file)
+  })
+}

@@ -44,7 +44,15 @@ export function roleName(
 }
 
 // Permissions the console's menus depend on, and the roles holding them (as in policy.c).
-export type Perm = 'system.status' | 'users.read' | 'users.manage' | 'tokens.manage' | 'audit.read'
+export type Perm =
+  | 'system.status'
+  | 'users.read'
+  | 'users.manage'
+  | 'tokens.manage'
+  | 'audit.read'
+  | 'people.read'
+  | 'registry.read'
+  | 'registry.manage'
 const PERMS: Record<Perm, readonly string[]> = {
   'system.status': ['admin'],
   'users.read': ['admin', 'district_official', 'street_official', 'community_official'],
@@ -52,6 +60,18 @@ const PERMS: Record<Perm, readonly string[]> = {
   'tokens.manage': ['admin'],
   // Separated duties: the auditor reads the audit log; the administrator does not.
   'audit.read': ['auditor'],
+  // 组织体系: the registry, people (masked) and imports.
+  'people.read': ['admin', 'district_official', 'street_official', 'community_official', 'grid_worker'],
+  'registry.read': [
+    'admin',
+    'district_official',
+    'street_official',
+    'community_official',
+    'grid_worker',
+    'dept_handler',
+    'approver',
+  ],
+  'registry.manage': ['admin', 'district_official', 'street_official', 'community_official'],
 }
 
 export function can(role: string | undefined, perm: Perm): boolean {
