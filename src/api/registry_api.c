@@ -99,7 +99,8 @@ int api_places_search(struct req *r)
 		return xf_fail_field(&r->err, XF_EINVAL, "validation_failed", "kind",
 		                     "没有这种地点类型");
 	json_t *items;
-	int rc = registry_search_json(db, q, kind, limit, &items, &r->err);
+	/* Within the caller's area (the whole city for a city-level grant). */
+	int rc = registry_search_json(db, r->user.place_id, q, kind, limit, &items, &r->err);
 	if (rc != XF_OK)
 		return rc;
 	resp_take_json(r, 200, page(items, 0));

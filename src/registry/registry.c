@@ -194,28 +194,43 @@ int registry_children_json(struct db *db, int64_t id, int64_t after, int limit, 
 	return rc < 0 ? rc : XF_OK;
 }
 
-int registry_search_json(struct db *db, const char *q, const char *kind, int limit, json_t **items,
-                         struct xf_err *err)
+int registry_search_json(struct db *db, int64_t within, const char *q, const char *kind, int limit,
+                         json_t **items, struct xf_err *err)
 {
-	char like[200], prefix[200];
+	char like[200], prefix[200], lo[256], hi[256];
+	int rc = registry_subtree(db, within, lo, hi, err);
+	if (rc != XF_OK)
+		return rc;
 	snprintf(like, sizeof like, "%%%s%%", q);
 	snprintf(prefix, sizeof prefix, "%s%%", q);
-	struct db_stmt *st = db_prep(db,
-	                             "SELECT id, parent_id, kind, code, name, lat, lng, area_cm2"
-	                             " FROM places WHERE (name LIKE ? OR code LIKE ?)"
-	                             " AND (? = '' OR kind = ?) ORDER BY length(path), id LIMIT ?",
-	                             err);
+	struct db_stmt *st =
+	    db_prep(db,
+	            "SELECT p.id, p.parent_id, p.kind, p.code, p.name, p.lat, p.lng,"
+	            " p.area_cm2, coalesce(par.name, ''), coalesce(gp.name, '')"
+	            " FROM places p LEFT JOIN places par ON par.id = p.parent_id"
+	            " LEFT JOIN places gp ON gp.id = par.parent_id"
+	            " WHERE p.path >= ? AND p.path < ? AND (p.name LIKE ? OR"
+	            " p.code LIKE ?) AND (? = '' OR p.kind = ?)"
+	            " ORDER BY length(p.path), p.id LIMIT ?",
+	            err);
 	if (!st)
 		return err->status;
-	db_bind_text(st, 1, like);
-	db_bind_text(st, 2, prefix);
-	db_bind_text(st, 3, kind ? kind : "");
-	db_bind_text(st, 4, kind ? kind : "");
-	db_bind_int(st, 5, limit);
+	db_bind_text(st, 1, lo);
+	db_bind_text(st, 2, hi);
+	db_bind_text(st, 3, like);
+	db_bind_text(st, 4, prefix);
+	db_bind_text(st, 5, kind ? kind : "");
+	db_bind_text(st, 6, kind ? kind : "");
+	db_bind_int(st, 7, limit);
 	*items = json_array();
-	int rc;
-	while ((rc = db_step(st, err)) == DB_ROW)
-		json_array_append_new(*items, place_row(st));
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		json_t *v = place_row(st);
+		char where[200];
+		snprintf(where, sizeof where, "%s%s%s", db_col_text(st, 9),
+		         *db_col_text(st, 9) ? " · " : "", db_col_text(st, 8));
+		json_object_set_new(v, "within", json_string(where));
+		json_array_append_new(*items, v);
+	}
 	return rc < 0 ? rc : XF_OK;
 }
 

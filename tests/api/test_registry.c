@@ -54,15 +54,25 @@ static void test_places_have_paths_search_and_pages(void **state)
 {
 	struct hresp r;
 	char path[96];
-	get(jumin, "/api/places?q=%E5%A4%A7%E6%99%BA%E8%B7%AF&kind=community", 200,
+	get(admin, "/api/places?q=%E5%A4%A7%E6%99%BA%E8%B7%AF&kind=community", 200,
 	    &r); /* 大智路 */
 	json_t *items = json_object_get(r.json, "items");
 	assert_int_equal(json_array_size(items), 1);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "code")),
 	                    "420203009002");
 	hr_free(&r);
-	get(jumin, "/api/places?q=42020300", 200, &r); /* the start of a code */
+	get(admin, "/api/places?q=42020300", 200, &r); /* the start of a code */
 	assert_true(json_array_size(json_object_get(r.json, "items")) >= 5);
+	hr_free(&r);
+	/* Search stays inside the caller's area and says where each place sits. */
+	get(shequ, "/api/places?q=%E7%AC%AC%E4%BA%8C%E7%BD%91%E6%A0%BC", 200, &r); /* 第二网格 */
+	json_t *found = json_object_get(r.json, "items");
+	assert_int_equal(json_array_size(found), 1);
+	assert_non_null(strstr(
+	    json_string_value(json_object_get(json_array_get(found, 0), "within")), "大智路社区"));
+	hr_free(&r);
+	get(admin, "/api/places?q=%E7%AC%AC%E4%BA%8C%E7%BD%91%E6%A0%BC", 200, &r);
+	assert_true(json_array_size(json_object_get(r.json, "items")) > 1);
 	hr_free(&r);
 	get(jumin, "/api/places?q=x&kind=village", 400, &r);
 	assert_string_equal(
