@@ -29,8 +29,8 @@ int registry_children_json(struct db *db, int64_t id, int64_t after, int limit, 
                            int64_t *next, struct xf_err *err);
 /* Places inside `within`'s subtree whose name contains q or whose code starts with q; kind
  * optional. Each item says where it sits (the names of its parent and grandparent). */
-int registry_search_json(struct db *db, int64_t within, const char *q, const char *kind,
-                         int limit, json_t **items, struct xf_err *err);
+int registry_search_json(struct db *db, int64_t within, const char *q, const char *kind, int limit,
+                         json_t **items, struct xf_err *err);
 /* The organisations of a place on both lines, side by side. */
 int registry_lines_json(struct db *db, int64_t place_id, json_t **out, struct xf_err *err);
 int registry_org_json(struct db *db, int64_t id, json_t **out, struct xf_err *err);
