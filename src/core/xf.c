@@ -1,4 +1,5 @@
 #include "xf.h"
+#include "str.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,6 +19,11 @@ static void fill(struct xf_err *err, int status, const char *code, const char *f
 	snprintf(err->code, sizeof err->code, "%s", code);
 	snprintf(err->field, sizeof err->field, "%s", field ? field : "");
 	vsnprintf(err->message, sizeof err->message, fmt, ap);
+	/* A long message cut at the buffer's end must not end in half a character: the message
+	 * goes into JSON. */
+	size_t n = strlen(err->message);
+	while (n && !utf8_valid(err->message, n))
+		err->message[--n] = 0;
 }
 
 int xf_fail(struct xf_err *err, int status, const char *code, const char *fmt, ...)

@@ -363,6 +363,15 @@ int registry_org_json(struct db *db, int64_t id, json_t **out, struct xf_err *er
 	db_int(db, err, &last_activity,
 	       "SELECT coalesce(max(held_at), 0) FROM org_activities WHERE org_id = ?", "i", id);
 	json_object_set_new(v, "party_members", json_integer(members_n));
+	/* A committee's members are in the branches below it: two levels down covers
+	 * 社区党委 → 网格党支部 → 楼栋党小组. */
+	int64_t under = 0;
+	db_int(
+	    db, err, &under,
+	    "SELECT count(*) FROM party_members WHERE branch_org_id IN (SELECT id FROM orgs WHERE"
+	    " id = ? OR parent_id = ? OR parent_id IN (SELECT id FROM orgs WHERE parent_id = ?))",
+	    "iii", id, id, id);
+	json_object_set_new(v, "party_members_under", json_integer(under));
 	json_object_set_new(v, "last_activity_at",
 	                    last_activity ? json_integer(last_activity) : json_null());
 	*out = v;

@@ -147,6 +147,9 @@ static void test_both_lines_side_by_side_and_org_cards(void **state)
 	snprintf(path, sizeof path, "/api/orgs/%lld", (long long)cp);
 	get(shequ, path, 200, &r);
 	assert_int_equal(json_array_size(json_object_get(r.json, "member_orgs")), 1);
+	/* Its own roll is empty; its members are in the grid branches below. */
+	assert_true(json_integer_value(json_object_get(r.json, "party_members_under")) >
+	            json_integer_value(json_object_get(r.json, "party_members")));
 	hr_free(&r);
 }
 

@@ -139,6 +139,23 @@ static void test_json_shape_checks_name_the_problem(void **state)
 	assert_int_equal(check("", &e), XF_EINVAL);
 }
 
+static void test_long_error_messages_are_cut_on_a_character_boundary(void **state)
+{
+	struct xf_err e;
+	char msg[400];
+	size_t o = 0;
+	while (o + 3 < sizeof msg - 1) {
+		memcpy(msg + o, "黄", 3);
+		o += 3;
+	}
+	msg[o] = 0;
+	for (int shift = 0; shift < 3; shift++) {
+		xf_fail(&e, XF_EINVAL, "x", "%.*s%s", shift, "ab", msg);
+		assert_true(utf8_valid(e.message, strlen(e.message)));
+		assert_true(strlen(e.message) >= sizeof e.message - 4);
+	}
+}
+
 static void test_clock_can_be_pinned_and_moved(void **state)
 {
 	int64_t real = clock_now();
@@ -212,6 +229,7 @@ int main(void)
 	    cmocka_unit_test(test_parse_i64_is_strict),
 	    cmocka_unit_test(test_b64url_and_hex),
 	    cmocka_unit_test(test_json_shape_checks_name_the_problem),
+	    cmocka_unit_test(test_long_error_messages_are_cut_on_a_character_boundary),
 	    cmocka_unit_test(test_clock_can_be_pinned_and_moved),
 	    cmocka_unit_test(test_passwords_hash_and_verify),
 	    cmocka_unit_test(test_key_file_is_private_and_never_overwritten),

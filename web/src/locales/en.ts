@@ -573,6 +573,7 @@ const en: typeof zhCN = {
       builtOn: 'Built on',
       partyMembers: 'Party members',
       membersN: '{n}',
+      membersUnder: '{n} directly, {under} including the branches below',
       lastActivity: 'Last activity',
       noActivity: 'No activity recorded',
       positions: 'Positions',

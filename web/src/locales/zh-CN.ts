@@ -571,6 +571,7 @@ export default {
       builtOn: '依托',
       partyMembers: '党员人数',
       membersN: '{n} 名',
+      membersUnder: '本级 {n} 名，含下级支部共 {under} 名',
       lastActivity: '最近活动',
       noActivity: '暂无活动记录',
       positions: '班子成员',
