@@ -558,6 +558,12 @@ static void test_audit_chain_detects_an_edited_row(void **state)
 	assert_int_equal(rep.broken_id, victim);
 }
 
+static bool token_char(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       c == '-' || c == '_';
+}
+
 /* Unmasked ID numbers (18 digits with a valid check character) and mobile numbers. */
 static int pii_hits(const char *text, const char *where)
 {
@@ -567,16 +573,16 @@ static int pii_hits(const char *text, const char *where)
 	int hits = 0;
 	regmatch_t m;
 	for (const char *p = text; regexec(&phone, p, 1, &m, 0) == 0; p += m.rm_eo) {
-		/* Part of a longer digit run (a hash, a timestamp) is not a phone number. */
-		bool before = m.rm_so > 0 && p[m.rm_so - 1] >= '0' && p[m.rm_so - 1] <= '9';
-		bool after = p[m.rm_eo] >= '0' && p[m.rm_eo] <= '9';
-		bool hex = m.rm_so > 0 && ((p[m.rm_so - 1] >= 'a' && p[m.rm_so - 1] <= 'f'));
-		if (!before && !after && !hex) {
+		/* Inside a longer token (a digest, a base64 CSRF token, a timestamp) it is not a
+		 * phone number: personal data in answers stands between quotes or punctuation. */
+		if (!token_char(m.rm_so > 0 ? p[m.rm_so - 1] : ' ') && !token_char(p[m.rm_eo])) {
 			printf("unmasked phone in %s: %.11s\n", where, p + m.rm_so);
 			hits++;
 		}
 	}
 	for (const char *p = text; regexec(&idn, p, 1, &m, 0) == 0; p += m.rm_eo) {
+		if (token_char(m.rm_so > 0 ? p[m.rm_so - 1] : ' ') || token_char(p[m.rm_eo]))
+			continue;
 		char cand[19];
 		memcpy(cand, p + m.rm_so, 18);
 		cand[18] = 0;
