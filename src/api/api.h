@@ -59,6 +59,7 @@ int api_place_get(struct req *r);
 int api_place_children(struct req *r);
 int api_places_search(struct req *r);
 int api_place_lines(struct req *r);
+int api_place_building(struct req *r);
 int api_org_get(struct req *r);
 int api_people_list(struct req *r);
 int api_coverage(struct req *r);

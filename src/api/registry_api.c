@@ -329,3 +329,18 @@ int api_campaign_create(struct req *r)
 		                     "没有这个覆盖指标");
 	return req_write(r, campaign_write, NULL);
 }
+
+int api_place_building(struct req *r)
+{
+	struct db *db = reader(r);
+	if (!db)
+		return r->err.status;
+	int rc = authz_check(db, &r->user, "people.read", r->params[0], &r->err);
+	if (rc != XF_OK)
+		return rc;
+	json_t *v;
+	if ((rc = registry_building_json(db, r->params[0], &v, &r->err)) != XF_OK)
+		return rc;
+	resp_take_json(r, 200, v);
+	return XF_OK;
+}

@@ -73,6 +73,8 @@ const struct route http_routes[] = {
      "下级地点（分页）", "registry", NULL, false},
     {HTTP_GET, "/api/places/{id}/lines", api_place_lines, PERM_SELF, false, NULL, 0, NULL,
      "地点的党组织线和自治组织线（双线并列）", "registry", NULL, false},
+    {HTTP_GET, "/api/places/{id}/building", api_place_building, "people.read", false, NULL, 0, NULL,
+     "楼栋一张图：住户与居民（脱敏）、楼栋小组与“两长五员一户”、党员", "registry", NULL, false},
     {HTTP_GET, "/api/orgs/{id}", api_org_get, PERM_SELF, false, NULL, 0, NULL,
      "组织（任职、成员单位、结对）", "registry", NULL, false},
     {HTTP_GET, "/api/people", api_people_list, "people.read", false, NULL, 0, NULL,

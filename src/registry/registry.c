@@ -1096,3 +1096,98 @@ int registry_campaigns_snapshot(struct db *db, int64_t now, struct xf_err *err)
 	}
 	return rc;
 }
+
+int registry_building_json(struct db *db, int64_t place_id, json_t **out, struct xf_err *err)
+{
+	json_t *place;
+	int rc = registry_place_json(db, place_id, &place, err);
+	if (rc != XF_OK)
+		return rc;
+	if (strcmp(json_string_value(json_object_get(place, "kind")), "building") != 0) {
+		json_decref(place);
+		return xf_fail_field(err, XF_EINVAL, "validation_failed", "id", "该地点不是楼栋");
+	}
+	json_t *groups = json_array(), *slots = json_array(), *households = json_array();
+	struct db_stmt *st =
+	    db_prep(db,
+	            "SELECT id, code, name, kind, line FROM orgs WHERE place_id = ?"
+	            " ORDER BY id",
+	            err);
+	if (st) {
+		db_bind_int(st, 1, place_id);
+		while (db_step(st, err) == DB_ROW)
+			json_array_append_new(groups, org_brief(st, 0));
+	}
+	/* The eight posts, filled or not. */
+	for (size_t i = 0; i < 8; i++) {
+		const char *post = registry_building_posts[i];
+		json_t *p = json_pack("{s:s, s:s, s:b}", "post", post, "post_label",
+		                      registry_post_label(post), "filled", 0);
+		st = db_prep(
+		    db,
+		    "SELECT pe.id, pe.name FROM positions ps JOIN orgs o ON o.id = ps.org_id"
+		    " JOIN people pe ON pe.id = ps.person_id WHERE o.place_id = ? AND"
+		    " ps.post = ? AND ps.ended_at IS NULL ORDER BY ps.id LIMIT 1",
+		    err);
+		if (st) {
+			db_bind_int(st, 1, place_id);
+			db_bind_text(st, 2, post);
+			if (db_step(st, err) == DB_ROW) {
+				json_object_set_new(p, "filled", json_true());
+				json_object_set_new(p, "person_id",
+				                    json_integer(db_col_int(st, 0)));
+				json_object_set_new(p, "person_name",
+				                    json_string(db_col_text(st, 1)));
+				db_reset(st);
+			}
+		}
+		json_array_append_new(slots, p);
+	}
+	/* Households and who lives there, masked. */
+	st = db_prep(db,
+	             "SELECT h.id, h.name, coalesce(h.area_cm2, 0), pe.id, pe.name, pe.gender,"
+	             " pe.phone_mask, pm.person_id IS NOT NULL, coalesce(pm.central_household, 0)"
+	             " FROM places h LEFT JOIN people pe ON pe.place_id = h.id LEFT JOIN"
+	             " party_members pm ON pm.person_id = pe.id WHERE h.parent_id = ? AND"
+	             " h.kind = 'household' ORDER BY h.id, pe.id",
+	             err);
+	int64_t members = 0, residents = 0, last_h = 0;
+	json_t *current = NULL;
+	if (st) {
+		db_bind_int(st, 1, place_id);
+		while ((rc = db_step(st, err)) == DB_ROW) {
+			if (!current || db_col_int(st, 0) != last_h) {
+				last_h = db_col_int(st, 0);
+				current = json_pack(
+				    "{s:I, s:s, s:o, s:[]}", "id", (json_int_t)last_h, "name",
+				    db_col_text(st, 1), "area_m2",
+				    db_col_int(st, 2) ? json_real((double)db_col_int(st, 2) / 100.0)
+				                      : json_null(),
+				    "residents");
+				json_array_append_new(households, current);
+			}
+			if (db_col_null(st, 3))
+				continue;
+			bool member = db_col_int(st, 7) != 0, central = db_col_int(st, 8) != 0;
+			members += member;
+			residents++;
+			json_array_append_new(
+			    json_object_get(current, "residents"),
+			    json_pack("{s:I, s:s, s:s, s:s, s:b, s:b}", "id",
+			              (json_int_t)db_col_int(st, 3), "name", db_col_text(st, 4),
+			              "gender", db_col_text(st, 5), "phone", db_col_text(st, 6),
+			              "party_member", member, "central_household", central));
+		}
+	}
+	if (!st || rc < 0) {
+		json_decref(place);
+		json_decref(groups);
+		json_decref(slots);
+		json_decref(households);
+		return err->status ? err->status : XF_EDB;
+	}
+	*out = json_pack("{s:o, s:o, s:o, s:o, s:I, s:I}", "place", place, "groups", groups,
+	                 "posts", slots, "households", households, "residents",
+	                 (json_int_t)residents, "party_members", (json_int_t)members);
+	return XF_OK;
+}

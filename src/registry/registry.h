@@ -41,6 +41,10 @@ int registry_people_json(struct db *db, int64_t place_id, const char *q, int64_t
 /* A person's positions across organisations (交叉任职) and party membership. */
 int registry_person_card(struct db *db, int64_t person_id, json_t *person, struct xf_err *err);
 
+/* 楼栋一张图: a building's households and residents (masked), its groups and the eight posts
+ * (filled or not), its party members and 党员中心户. XF_EINVAL when the place is no building. */
+int registry_building_json(struct db *db, int64_t place_id, json_t **out, struct xf_err *err);
+
 /* Coverage and completeness at a place, with one line per child place for drill-down. */
 int registry_coverage_json(struct db *db, int64_t place_id, int64_t now, json_t **out,
                            struct xf_err *err);

@@ -92,6 +92,9 @@ static const struct expect matrix[] = {
     {"GET /api/places/{id}", ALL, false, NULL, "places"},
     {"GET /api/places/{id}/children", ALL, false, NULL, "places"},
     {"GET /api/places/{id}/lines", ALL, false, NULL, "places"},
+    {"GET /api/places/{id}/building",
+     "admin,district_official,street_official,community_official,grid_worker", true, NULL,
+     "buildings"},
     {"GET /api/orgs/{id}", ALL, false, NULL, "orgs"},
     {"GET /api/people", "admin,district_official,street_official,community_official,grid_worker",
      true, NULL, "query:people"},
@@ -135,6 +138,7 @@ struct fixture {
 	int nsub[2];
 	int64_t person[2];
 	int64_t org[2];
+	int64_t building[2];
 	int64_t user[2];
 	int64_t grants[2][64];
 	int ngrants[2], used_grants[2];
@@ -173,6 +177,10 @@ static int build(struct db *db, void *arg, struct xf_err *err)
 		db_int(db, err, &F.person[s],
 		       "SELECT min(p.id) FROM people p JOIN places g ON g.id = p.place_id"
 		       " WHERE g.parent_id = ?",
+		       "i", F.place[s]);
+		db_int(db, err, &F.building[s],
+		       "SELECT min(b.id) FROM places b JOIN places g ON g.id = b.parent_id WHERE"
+		       " g.parent_id = ? AND b.kind = 'building'",
 		       "i", F.place[s]);
 		db_int(db, err, &F.org[s],
 		       "SELECT min(id) FROM orgs WHERE place_id = ? AND kind = 'community_party'",
@@ -251,6 +259,8 @@ static int64_t object_id(const char *kind, int side)
 		return F.place[side];
 	if (strcmp(kind, "orgs") == 0)
 		return F.org[side];
+	if (strcmp(kind, "buildings") == 0)
+		return F.building[side];
 	return 999999; /* "nothing": a session id nobody has */
 }
 

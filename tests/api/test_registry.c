@@ -199,6 +199,54 @@ static void test_people_lists_are_scoped_masked_and_paged(void **state)
 	hr_free(&r);
 }
 
+static void test_building_card_shows_households_posts_and_members(void **state)
+{
+	struct hresp r;
+	char path[96];
+	/* A building of 大智路's first grid that has both groups. */
+	int64_t b = SQL_INT("SELECT min(b.id) FROM places b JOIN places g ON g.id = b.parent_id"
+	                    " WHERE g.code = '420203009002001' AND b.kind = 'building' AND EXISTS"
+	                    " (SELECT 1 FROM orgs o WHERE o.place_id = b.id AND o.kind ="
+	                    " 'building_party_group')",
+	                    "");
+	snprintf(path, sizeof path, "/api/places/%lld/building", (long long)b);
+	get(shequ, path, 200, &r);
+	json_t *posts = json_object_get(r.json, "posts");
+	assert_int_equal(json_array_size(posts), 8);
+	assert_true(json_array_size(json_object_get(r.json, "groups")) >= 1);
+	json_t *hh = json_object_get(r.json, "households");
+	assert_int_equal(json_array_size(hh), 6);
+	int64_t residents = 0;
+	json_t *it;
+	size_t i;
+	json_array_foreach(hh, i, it)
+	{
+		json_t *res;
+		size_t k;
+		json_array_foreach(json_object_get(it, "residents"), k, res)
+		{
+			assert_non_null(
+			    strstr(json_string_value(json_object_get(res, "phone")), "****"));
+			residents++;
+		}
+	}
+	assert_int_equal(residents, json_integer_value(json_object_get(r.json, "residents")));
+	assert_int_equal(residents, SQL_INT("SELECT count(*) FROM people pe JOIN places h ON h.id ="
+	                                    " pe.place_id WHERE h.parent_id = ?",
+	                                    "i", b));
+	hr_free(&r);
+	/* Not a building; another community's worker; a resident. */
+	snprintf(path, sizeof path, "/api/places/%lld/building", (long long)dazhi());
+	get(shequ, path, 400, &r);
+	hr_free(&r);
+	snprintf(path, sizeof path, "/api/places/%lld/building", (long long)b);
+	get(shequ2, path, 403, &r);
+	hr_free(&r);
+	ts_login(&T, "jumin", DEMO_PW, jumin, sizeof jumin);
+	get(jumin, path, 403, &r);
+	hr_free(&r);
+}
+
 static void test_a_person_card_shows_positions_across_organisations(void **state)
 {
 	struct hresp r;
@@ -453,6 +501,7 @@ int main(void)
 	    cmocka_unit_test(test_both_lines_side_by_side_and_org_cards),
 	    cmocka_unit_test(test_people_lists_are_scoped_masked_and_paged),
 	    cmocka_unit_test(test_a_person_card_shows_positions_across_organisations),
+	    cmocka_unit_test(test_building_card_shows_households_posts_and_members),
 	    cmocka_unit_test(test_coverage_campaigns_show_progress),
 	    cmocka_unit_test(test_lists_export_to_xlsx_and_csv_masked_and_audited),
 	    cmocka_unit_test(test_coverage_is_computed_scoped_and_follows_the_data),
