@@ -84,7 +84,7 @@ static int populate_building(struct db *db, int64_t building, const char *bcode,
                              int64_t branch, int64_t party_group, int64_t service_group,
                              int households, int seq, struct demo_stats *st, struct xf_err *err)
 {
-	int64_t holders[8] = {0};
+	int64_t holders[8] = {0}, central_pid = 0; /* the building's 党员中心户 */
 	int nholders = 0;
 	for (int h = 0; h < households; h++) {
 		char code[48], name[32], path[300];
@@ -110,7 +110,7 @@ static int populate_building(struct db *db, int64_t building, const char *bcode,
 		db_bind_text(stp, 4, tmp);
 		db_bind_int(stp, 5, building);
 		db_bind_int(stp, 6, clock_now());
-		db_bind_int(stp, 7, (int64_t)(6000 + (seq * 7 + h * 13) % 8000) * 100);
+		db_bind_int(stp, 7, (int64_t)(6000 + (seq * 7 + h * 13) % 8000)); /* 60–140 m² */
 		int rc = db_step(stp, err);
 		if (rc != DB_ROW)
 			return rc < 0 ? rc : XF_EDB;
@@ -157,7 +157,9 @@ static int populate_building(struct db *db, int64_t building, const char *bcode,
 				const char *status = n % 21 == 0   ? "retired"
 				                     : n % 49 == 0 ? "mobile"
 				                                   : "serving";
-				bool central = nholders == 0;
+				bool central = central_pid == 0 && n % 97 != 0;
+				if (central)
+					central_pid = pid;
 				if (n % 97 == 0)
 					rc = db_run(db, err,
 					            "INSERT INTO party_members(person_id, status, "
@@ -192,7 +194,12 @@ static int populate_building(struct db *db, int64_t building, const char *bcode,
 		int64_t org = (i == 0 && party_group) ? party_group
 		              : service_group         ? service_group
 		                                      : party_group;
-		int rc = position(db, holders[i], org, registry_building_posts[i], err);
+		/* The 党员中心户 post goes to the member flagged so, if the building has one. */
+		bool central_post = strcmp(registry_building_posts[i], "central_household") == 0;
+		if (central_post && !central_pid)
+			continue;
+		int rc = position(db, central_post ? central_pid : holders[i], org,
+		                  registry_building_posts[i], err);
 		if (rc != XF_OK)
 			return rc;
 	}
