@@ -9,6 +9,7 @@
 #include "../core/str.h"
 #include "../io/table.h"
 #include "../registry/import.h"
+#include "../registry/people.h"
 #include "../store/store.h"
 
 #include <errno.h>
@@ -190,19 +191,9 @@ int cmd_rotate_key(int argc, char **argv)
 			rows = xrealloc(rows, cap * sizeof *rows);
 		}
 		rows[n].id = db_col_int(st, 0);
-		char **dst[3] = {&rows[n].phone, &rows[n].idn, &rows[n].addr};
-		for (int c = 0; c < 3; c++) {
-			size_t len = 0;
-			const void *p = db_col_blob(st, c + 1, &len);
-			*dst[c] = NULL;
-			if (p && len) {
-				struct buf b;
-				buf_init(&b);
-				if (pii_open(p, len, &b, &err) == XF_OK)
-					*dst[c] = buf_steal(&b);
-				buf_free(&b);
-			}
-		}
+		rows[n].phone = people_open_col(st, 1);
+		rows[n].idn = people_open_col(st, 2);
+		rows[n].addr = people_open_col(st, 3);
 		n++;
 	}
 	struct user_row {
@@ -214,19 +205,8 @@ int cmd_rotate_key(int argc, char **argv)
 	while (st && db_step(st, &err) == DB_ROW) {
 		users = xrealloc(users, (nu + 1) * sizeof *users);
 		users[nu].id = db_col_int(st, 0);
-		char **dst[2] = {&users[nu].phone, &users[nu].totp};
-		for (int c = 0; c < 2; c++) {
-			size_t len = 0;
-			const void *p = db_col_blob(st, c + 1, &len);
-			*dst[c] = NULL;
-			if (p && len) {
-				struct buf b;
-				buf_init(&b);
-				if (pii_open(p, len, &b, &err) == XF_OK)
-					*dst[c] = buf_steal(&b);
-				buf_free(&b);
-			}
-		}
+		users[nu].phone = people_open_col(st, 1);
+		users[nu].totp = people_open_col(st, 2);
 		nu++;
 	}
 	/* The new key, written beside the old one before anything changes. */
@@ -239,21 +219,6 @@ int cmd_rotate_key(int argc, char **argv)
 	if (rc == XF_OK) {
 		pii_set_key(newk);
 		for (size_t i = 0; i < n && rc == XF_OK; i++) {
-			struct buf a, b, c;
-			buf_init(&a);
-			buf_init(&b);
-			buf_init(&c);
-			char pb[XF_DIGEST_HEX], ib[XF_DIGEST_HEX];
-			if (rows[i].phone) {
-				pii_seal(rows[i].phone, &a);
-				pii_bidx("phone", rows[i].phone, pb);
-			}
-			if (rows[i].idn) {
-				pii_seal(rows[i].idn, &b);
-				pii_bidx("id", rows[i].idn, ib);
-			}
-			if (rows[i].addr)
-				pii_seal(rows[i].addr, &c);
 			struct db_stmt *u =
 			    db_prep(db,
 			            "UPDATE people SET phone_enc = ?, phone_bidx = ?,"
@@ -261,37 +226,17 @@ int cmd_rotate_key(int argc, char **argv)
 			            &err);
 			if (!u) {
 				rc = err.status;
-			} else {
-				if (rows[i].phone)
-					db_bind_blob(u, 1, a.data, a.len), db_bind_text(u, 2, pb);
-				else
-					db_bind_null(u, 1), db_bind_null(u, 2);
-				if (rows[i].idn)
-					db_bind_blob(u, 3, b.data, b.len), db_bind_text(u, 4, ib);
-				else
-					db_bind_null(u, 3), db_bind_null(u, 4);
-				if (rows[i].addr)
-					db_bind_blob(u, 5, c.data, c.len);
-				else
-					db_bind_null(u, 5);
-				db_bind_int(u, 6, rows[i].id);
-				rc = db_step(u, &err) == DB_DONE ? XF_OK : err.status;
+				break;
 			}
-			buf_free(&a);
-			buf_free(&b);
-			buf_free(&c);
+			people_bind_sealed(u, 1, rows[i].phone);
+			people_bind_bidx(u, 2, "phone", rows[i].phone);
+			people_bind_sealed(u, 3, rows[i].idn);
+			people_bind_bidx(u, 4, "id", rows[i].idn);
+			people_bind_sealed(u, 5, rows[i].addr);
+			db_bind_int(u, 6, rows[i].id);
+			rc = db_step(u, &err) == DB_DONE ? XF_OK : err.status;
 		}
 		for (size_t i = 0; i < nu && rc == XF_OK; i++) {
-			struct buf a, b;
-			buf_init(&a);
-			buf_init(&b);
-			char pb[XF_DIGEST_HEX];
-			if (users[i].phone) {
-				pii_seal(users[i].phone, &a);
-				pii_bidx("phone", users[i].phone, pb);
-			}
-			if (users[i].totp)
-				pii_seal(users[i].totp, &b);
 			struct db_stmt *u =
 			    db_prep(db,
 			            "UPDATE users SET phone_enc = ?, phone_bidx = ?,"
@@ -299,20 +244,13 @@ int cmd_rotate_key(int argc, char **argv)
 			            &err);
 			if (!u) {
 				rc = err.status;
-			} else {
-				if (users[i].phone)
-					db_bind_blob(u, 1, a.data, a.len), db_bind_text(u, 2, pb);
-				else
-					db_bind_null(u, 1), db_bind_null(u, 2);
-				if (users[i].totp)
-					db_bind_blob(u, 3, b.data, b.len);
-				else
-					db_bind_null(u, 3);
-				db_bind_int(u, 4, users[i].id);
-				rc = db_step(u, &err) == DB_DONE ? XF_OK : err.status;
+				break;
 			}
-			buf_free(&a);
-			buf_free(&b);
+			people_bind_sealed(u, 1, users[i].phone);
+			people_bind_bidx(u, 2, "phone", users[i].phone);
+			people_bind_sealed(u, 3, users[i].totp);
+			db_bind_int(u, 4, users[i].id);
+			rc = db_step(u, &err) == DB_DONE ? XF_OK : err.status;
 		}
 		if (rc == XF_OK)
 			rc = db_run(db, &err, "DELETE FROM sms_codes", "");

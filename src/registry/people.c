@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static void bind_sealed(struct db_stmt *st, int idx, const char *plain)
+void people_bind_sealed(struct db_stmt *st, int idx, const char *plain)
 {
 	if (!plain) {
 		db_bind_null(st, idx);
@@ -18,6 +18,31 @@ static void bind_sealed(struct db_stmt *st, int idx, const char *plain)
 	pii_seal(plain, &b);
 	db_bind_blob(st, idx, b.data, b.len);
 	buf_free(&b);
+}
+
+void people_bind_bidx(struct db_stmt *st, int idx, const char *kind, const char *plain)
+{
+	if (!plain) {
+		db_bind_null(st, idx);
+		return;
+	}
+	char bidx[XF_DIGEST_HEX];
+	pii_bidx(kind, plain, bidx);
+	db_bind_text(st, idx, bidx);
+}
+
+char *people_open_col(struct db_stmt *st, int col)
+{
+	size_t len = 0;
+	const void *p = db_col_blob(st, col, &len);
+	if (!p || !len)
+		return NULL;
+	struct buf b;
+	struct xf_err err;
+	buf_init(&b);
+	char *out = pii_open(p, len, &b, &err) == XF_OK ? buf_steal(&b) : NULL;
+	buf_free(&b);
+	return out;
 }
 
 int people_create(struct db *db, const struct person_in *p, int64_t *id_out, struct xf_err *err)
@@ -67,13 +92,13 @@ int people_create(struct db *db, const struct person_in *p, int64_t *id_out, str
 		db_bind_int(st, 4, p->birth_year);
 	else
 		db_bind_null(st, 4);
-	bind_sealed(st, 5, p->phone);
+	people_bind_sealed(st, 5, p->phone);
 	db_bind_text(st, 6, p->phone ? pbidx : NULL);
 	db_bind_text(st, 7, pmask);
-	bind_sealed(st, 8, p->id_number);
+	people_bind_sealed(st, 8, p->id_number);
 	db_bind_text(st, 9, p->id_number ? ibidx : NULL);
 	db_bind_text(st, 10, imask);
-	bind_sealed(st, 11, p->address);
+	people_bind_sealed(st, 11, p->address);
 	db_bind_text(st, 12, amask);
 	if (district)
 		db_bind_int(st, 13, district);

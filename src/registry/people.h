@@ -26,4 +26,11 @@ int people_get_json(struct db *db, int64_t id, json_t **out, struct xf_err *err)
 /* Plain text of the sealed fields (caller audits). */
 int people_reveal(struct db *db, int64_t id, json_t **out, struct xf_err *err);
 
+/* Column helpers for sealed values, under the key now installed: bind plain text sealed, or
+ * its blind index (NULL binds NULL); read a sealed column back (NULL when empty or not
+ * openable; caller frees). */
+void people_bind_sealed(struct db_stmt *st, int idx, const char *plain);
+void people_bind_bidx(struct db_stmt *st, int idx, const char *kind, const char *plain);
+char *people_open_col(struct db_stmt *st, int col);
+
 #endif
