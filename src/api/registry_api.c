@@ -48,6 +48,12 @@ static json_t *page(json_t *items, int64_t next)
 	                 next ? json_string(buf) : json_null());
 }
 
+static int export_items(struct req *r, const char *name, json_t *items, const char *const *keys,
+                        const char *const *labels, size_t ncols);
+#define EXPORT_MAX 100000
+static const char *const place_keys[] = {"id", "code", "name", "kind"};
+static const char *const place_labels[] = {"编号", "编码", "名称", "类型"};
+
 int api_place_get(struct req *r)
 {
 	struct db *db = reader(r);
@@ -70,9 +76,13 @@ int api_place_children(struct req *r)
 	if (rc != XF_OK)
 		return rc;
 	json_decref(place);
-	if ((rc = registry_children_json(db, r->params[0], cursor, limit, &items, &next,
-	                                 &r->err)) != XF_OK)
+	bool exporting = req_query(r, "format") != NULL;
+	if ((rc = registry_children_json(db, r->params[0], exporting ? 0 : cursor,
+	                                 exporting ? EXPORT_MAX : limit, &items, &next, &r->err)) !=
+	    XF_OK)
 		return rc;
+	if (exporting)
+		return export_items(r, "places", items, place_keys, place_labels, 4);
 	resp_take_json(r, 200, page(items, next));
 	return XF_OK;
 }
@@ -100,9 +110,16 @@ int api_places_search(struct req *r)
 		                     "没有这种地点类型");
 	json_t *items;
 	/* Within the caller's area (the whole city for a city-level grant). */
-	int rc = registry_search_json(db, r->user.place_id, q, kind, limit, &items, &r->err);
+	bool exporting = req_query(r, "format") != NULL;
+	int rc = registry_search_json(db, r->user.place_id, q, kind, exporting ? EXPORT_MAX : limit,
+	                              &items, &r->err);
 	if (rc != XF_OK)
 		return rc;
+	if (exporting) {
+		static const char *const keys[] = {"id", "code", "name", "kind", "within"};
+		static const char *const labels[] = {"编号", "编码", "名称", "类型", "所在"};
+		return export_items(r, "places", items, keys, labels, 5);
+	}
 	resp_take_json(r, 200, page(items, 0));
 	return XF_OK;
 }
@@ -194,8 +211,6 @@ static int export_items(struct req *r, const char *name, json_t *items, const ch
 	audit_write_async(r->app->store, &e);
 	return XF_OK;
 }
-
-#define EXPORT_MAX 100000
 
 int api_people_list(struct req *r)
 {
@@ -292,6 +307,16 @@ int api_campaigns_list(struct req *r)
 	int rc = registry_campaigns_json(db, place, clock_now(), &items, &r->err);
 	if (rc != XF_OK)
 		return rc;
+	if (req_query(r, "format")) {
+		static const char *const keys[] = {"id",     "name",      "place_name",
+		                                   "metric", "target",    "current",
+		                                   "total",  "starts_at", "ends_at"};
+		static const char *const labels[] = {
+		    "编号",           "名称",   "地点", "覆盖指标",
+		    "目标值",         "当前值", "总数", "开始（Unix 秒）",
+		    "结束（Unix 秒）"};
+		return export_items(r, "campaigns", items, keys, labels, 9);
+	}
 	resp_take_json(r, 200, page(items, 0));
 	return XF_OK;
 }
@@ -343,4 +368,107 @@ int api_place_building(struct req *r)
 		return rc;
 	resp_take_json(r, 200, v);
 	return XF_OK;
+}
+
+/* ---- organisations and positions (registry.manage, inside the caller's area) ---- */
+
+const struct jv_field api_org_body[] = {{"code", JV_STRING, true, 2, 32, "组织编码"},
+                                        {"name", JV_STRING, true, 2, 80, "名称"},
+                                        {"kind", JV_STRING, true, 2, 40, "组织类型"},
+                                        {"place_id", JV_INT, true, 1, INT64_MAX, "所在地点"},
+                                        {"parent_id", JV_INT, false, 1, INT64_MAX, "上级组织"},
+                                        {"domain", JV_STRING, false, 0, 16, "领域"},
+                                        {"built_on", JV_STRING, false, 0, 16, "依托"},
+                                        {"party_org_id", JV_INT, false, 1, INT64_MAX, "所建党组织"},
+                                        {NULL, 0, 0, 0, 0, NULL}};
+
+static int org_write(struct db *db, struct req *r, struct xf_err *err)
+{
+	struct org_in in = {.code = jv_str(r->json, "code", ""),
+	                    .name = jv_str(r->json, "name", ""),
+	                    .kind = jv_str(r->json, "kind", ""),
+	                    .domain = jv_str(r->json, "domain", ""),
+	                    .built_on = jv_str(r->json, "built_on", ""),
+	                    .place_id = jv_int(r->json, "place_id", 0),
+	                    .parent_id = jv_int(r->json, "parent_id", 0),
+	                    .party_org_id = jv_int(r->json, "party_org_id", 0),
+	                    .now = clock_now()};
+	int64_t id;
+	int rc = authz_check(db, &r->user, "registry.manage", in.place_id, err);
+	if (rc == XF_OK)
+		rc = registry_org_create(db, &in, &id, err);
+	if (rc != XF_OK)
+		return rc;
+	snprintf(r->audit_object, sizeof r->audit_object, "orgs/%lld", (long long)id);
+	json_t *v;
+	if ((rc = registry_org_json(db, id, &v, err)) != XF_OK)
+		return rc;
+	resp_take_json(r, 201, v);
+	return XF_OK;
+}
+
+int api_org_create(struct req *r)
+{
+	return req_write(r, org_write, NULL);
+}
+
+const struct jv_field api_position_body[] = {
+    {"person_id", JV_INT, true, 1, INT64_MAX, "人员"},
+    {"org_id", JV_INT, true, 1, INT64_MAX, "组织"},
+    {"post", JV_STRING, true, 2, 40, "职务"},
+    {"started_at", JV_INT, false, 0, INT64_MAX, "任职开始时间"},
+    {NULL, 0, 0, 0, 0, NULL}};
+
+static int position_write(struct db *db, struct req *r, struct xf_err *err)
+{
+	int64_t org = jv_int(r->json, "org_id", 0), place, id;
+	int rc = registry_org_place(db, org, &place, err);
+	if (rc == XF_ENOTFOUND)
+		return xf_fail_field(err, XF_EINVAL, "validation_failed", "org_id", "没有这个组织");
+	if (rc == XF_OK)
+		rc = authz_check(db, &r->user, "registry.manage", place, err);
+	if (rc == XF_OK)
+		rc = registry_position_create(db, jv_int(r->json, "person_id", 0), org,
+		                              jv_str(r->json, "post", ""),
+		                              jv_int(r->json, "started_at", clock_now()), &id, err);
+	if (rc != XF_OK)
+		return rc;
+	snprintf(r->audit_object, sizeof r->audit_object, "positions/%lld", (long long)id);
+	resp_take_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
+	return XF_OK;
+}
+
+int api_position_create(struct req *r)
+{
+	if (!registry_post_valid(jv_str(r->json, "post", "")))
+		return xf_fail_field(&r->err, XF_EINVAL, "validation_failed", "post",
+		                     "没有这个职务");
+	return req_write(r, position_write, NULL);
+}
+
+const struct jv_field api_position_end_body[] = {
+    {"ended_at", JV_INT, false, 0, INT64_MAX, "任职结束时间"}, {NULL, 0, 0, 0, 0, NULL}};
+
+static int position_end_write(struct db *db, struct req *r, struct xf_err *err)
+{
+	int64_t org, place;
+	int rc = registry_position_org(db, r->params[0], &org, err);
+	if (rc == XF_OK)
+		rc = registry_org_place(db, org, &place, err);
+	if (rc == XF_OK)
+		rc = authz_check(db, &r->user, "registry.manage", place, err);
+	if (rc == XF_OK)
+		rc = registry_position_end(db, r->params[0],
+		                           jv_int(r->json, "ended_at", clock_now()), err);
+	if (rc != XF_OK)
+		return rc;
+	snprintf(r->audit_object, sizeof r->audit_object, "positions/%lld",
+	         (long long)r->params[0]);
+	resp_take_json(r, 200, json_pack("{s:I, s:b}", "id", (json_int_t)r->params[0], "ended", 1));
+	return XF_OK;
+}
+
+int api_position_end(struct req *r)
+{
+	return req_write(r, position_end_write, NULL);
 }

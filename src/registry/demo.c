@@ -110,7 +110,7 @@ static const struct account accounts[] = {
     {"danwei", "黄石公交集团", "unit_contact", "420203009002", NULL},
     {"wuye", "大智物业服务有限公司", "property", "420203009002001", NULL},
     {"shangdian", "大智路积分超市", "shop", "420203009002", NULL},
-    {"daibiao", "周明（市党代表）", "delegate", "420203009002", NULL},
+    {"daibiao", "周明（市党代表）", "delegate", "420203009002", "17000000003"},
     {"shenji", "审计员", "auditor", CITY_CODE, NULL},
 };
 
@@ -152,6 +152,69 @@ static int add_people(struct db *db, const char *community_code, int count, int 
 			return rc;
 		st->people++;
 	}
+	return XF_OK;
+}
+
+/* What the accounts' people are in the registry, and where serving members work. */
+static int demo_people_records(struct db *db, struct xf_err *err)
+{
+	int64_t me = 0, branch = 0, bus = 0, studio = 0, delegate = 0;
+	int rc =
+	    db_int(db, err, &me, "SELECT person_id FROM users WHERE username = 'dangyuan'", "");
+	if (rc == XF_OK)
+		rc = db_int(db, err, &branch, "SELECT id FROM orgs WHERE code = 'P420203009002001'",
+		            "");
+	if (rc == XF_OK)
+		rc =
+		    db_int(db, err, &bus, "SELECT id FROM orgs WHERE code = 'P91420200U00001'", "");
+	if (rc == XF_OK)
+		rc = db_int(db, err, &studio, "SELECT id FROM orgs WHERE code = 'DS420203009002'",
+		            "");
+	if (rc == XF_OK)
+		rc = db_int(db, err, &delegate,
+		            "SELECT person_id FROM users WHERE username = 'daibiao'", "");
+	if (rc != XF_OK)
+		return rc;
+	/* 赵卫东 is a serving member of the first grid's branch who works at the bus company. */
+	if (me && branch &&
+	    (rc = db_run(db, err,
+	                 "INSERT INTO party_members(person_id, branch_org_id, status,"
+	                 " employer_org_id, joined_year, district_id) VALUES (?, ?, 'serving', ?,"
+	                 " 2001, (SELECT district_id FROM places WHERE id ="
+	                 " (SELECT place_id FROM people WHERE id = ?)))",
+	                 "iiii", me, branch, bus, me)) != XF_OK)
+		return rc;
+	/* 周明 holds the delegate post at 大智路's studio. */
+	if (delegate && studio &&
+	    (rc = db_run(db, err,
+	                 "INSERT INTO positions(person_id, org_id, post, started_at)"
+	                 " VALUES (?, ?, 'delegate', ?)",
+	                 "iii", delegate, studio, clock_now() - 400 * 86400)) != XF_OK)
+		return rc;
+	/* Half the serving members work in an agency, unit or enterprise whose branch is their
+	 * employer branch (在职党员 report to where they live, 双报到). */
+	struct db_stmt *q = db_prep(db,
+	                            "SELECT id FROM orgs WHERE kind IN ('unit_party',"
+	                            " 'street_party_committee', 'enterprise_party') ORDER BY"
+	                            " CASE kind WHEN 'unit_party' THEN 0 WHEN"
+	                            " 'street_party_committee' THEN 1 ELSE 2 END, id LIMIT 48",
+	                            err);
+	if (!q)
+		return err->status;
+	int64_t employers[48];
+	int n = 0;
+	while (n < 48 && (rc = db_step(q, err)) == DB_ROW)
+		employers[n++] = db_col_int(q, 0);
+	if (rc < 0)
+		return rc;
+	db_reset(q);
+	for (int k = 0; k < n; k++)
+		if ((rc = db_run(
+		         db, err,
+		         "UPDATE party_members SET employer_org_id = ? WHERE status = 'serving'"
+		         " AND employer_org_id IS NULL AND person_id % ? = ?",
+		         "iii", employers[k], (int64_t)(2 * n), (int64_t)(2 * k))) != XF_OK)
+			return rc;
 	return XF_OK;
 }
 
@@ -301,6 +364,8 @@ int demo_generate(struct db *db, enum demo_scale scale, const char *password, st
 			goto fail;
 		st->accounts++;
 	}
+	if ((rc = demo_people_records(db, err)) != XF_OK)
+		goto fail;
 	if ((rc = store_meta_set(db, "demo", "1", err)) != XF_OK ||
 	    (rc = store_meta_set(db, "demo_scale", scale == DEMO_CITY ? "city" : "small", err)) !=
 	        XF_OK)

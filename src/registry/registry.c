@@ -55,6 +55,8 @@ static const struct {
     {"big_committee_member", "大党委委员"},
     {"grid_worker", "网格员"},
     {"instructor", "挂点领导（指导员）"},
+    {"delegate", "党代表"},
+    {"volunteer_leader", "志愿服务队长"},
 };
 
 const struct org_kind *registry_org_kind(const char *code)
@@ -63,6 +65,14 @@ const struct org_kind *registry_org_kind(const char *code)
 		if (strcmp(k->code, code) == 0)
 			return k;
 	return NULL;
+}
+
+bool registry_post_valid(const char *post)
+{
+	for (size_t i = 0; i < XF_ARRAY_LEN(posts); i++)
+		if (strcmp(posts[i].code, post) == 0)
+			return true;
+	return false;
 }
 
 const char *registry_post_label(const char *post)
@@ -445,27 +455,68 @@ int registry_person_card(struct db *db, int64_t person_id, json_t *person, struc
 		json_array_append_new(positions, p);
 	}
 	json_object_set_new(person, "positions", positions);
+	/* What the person is, derived from the records (never a typed flag): 干部 = an open
+	 * post on a committee of either line, 党代表 = an open delegate post. */
+	json_t *roles = json_array();
+	int64_t n = 0;
+	int rc = db_int(db, err, &n,
+	                "SELECT count(*) FROM positions ps JOIN orgs o ON o.id = ps.org_id"
+	                " WHERE ps.person_id = ? AND ps.ended_at IS NULL AND o.line <> 'org'"
+	                " AND ps.post IN ('secretary', 'director', 'committee_member',"
+	                " 'big_committee_member', 'grid_worker', 'instructor')",
+	                "i", person_id);
+	if (rc == XF_OK && n)
+		json_array_append_new(roles, json_string("cadre"));
+	if (rc == XF_OK)
+		rc =
+		    db_int(db, err, &n,
+		           "SELECT count(*) FROM positions WHERE person_id = ? AND ended_at IS NULL"
+		           " AND post = 'delegate'",
+		           "i", person_id);
+	if (rc == XF_OK && n)
+		json_array_append_new(roles, json_string("delegate"));
+	if (rc == XF_OK)
+		rc = db_int(db, err, &n, "SELECT volunteer FROM people WHERE id = ?", "i",
+		            person_id);
+	if (rc == XF_OK && n)
+		json_array_append_new(roles, json_string("volunteer"));
+	if (rc != XF_OK) {
+		json_decref(roles);
+		return rc;
+	}
+	json_object_set_new(person, "employer", json_null());
 	st = db_prep(
 	    db,
 	    "SELECT pm.status, pm.central_household, coalesce(b.id, 0), coalesce(b.name, ''),"
-	    " coalesce(e.name, '') FROM party_members pm LEFT JOIN orgs b"
+	    " coalesce(e.name, ''), coalesce(e.id, 0) FROM party_members pm LEFT JOIN orgs b"
 	    " ON b.id = pm.branch_org_id LEFT JOIN orgs e ON e.id = pm.employer_org_id"
 	    " WHERE pm.person_id = ?",
 	    err);
-	if (!st)
+	if (!st) {
+		json_decref(roles);
 		return err->status;
+	}
 	db_bind_int(st, 1, person_id);
 	if (db_step(st, err) == DB_ROW) {
+		json_array_append_new(roles, json_string("member"));
+		if (db_col_int(st, 1))
+			json_array_append_new(roles, json_string("central_household"));
 		json_object_set_new(
 		    person, "party_member",
 		    json_pack("{s:s, s:b, s:o, s:s, s:s}", "status", db_col_text(st, 0),
 		              "central_household", db_col_int(st, 1) != 0, "branch_id",
 		              db_col_int(st, 2) ? json_integer(db_col_int(st, 2)) : json_null(),
 		              "branch_name", db_col_text(st, 3), "employer", db_col_text(st, 4)));
+		if (db_col_int(st, 5))
+			json_object_set_new(person, "employer",
+			                    json_pack("{s:I, s:s}", "id",
+			                              (json_int_t)db_col_int(st, 5), "name",
+			                              db_col_text(st, 4)));
 		db_reset(st);
 	} else {
 		json_object_set_new(person, "party_member", json_null());
 	}
+	json_object_set_new(person, "roles", roles);
 	return XF_OK;
 }
 
@@ -1190,4 +1241,161 @@ int registry_building_json(struct db *db, int64_t place_id, json_t **out, struct
 	                 "posts", slots, "households", households, "residents",
 	                 (json_int_t)residents, "party_members", (json_int_t)members);
 	return XF_OK;
+}
+
+/* ---- writes: organisations and positions ---- */
+
+static bool one_of(const char *v, const char *const *allowed)
+{
+	for (; *allowed; allowed++)
+		if (strcmp(v, *allowed) == 0)
+			return true;
+	return false;
+}
+
+int registry_org_create(struct db *db, const struct org_in *in, int64_t *id, struct xf_err *err)
+{
+	static const char *const domains[] = {"",    "community", "agency", "institution",
+	                                      "soe", "private",   "social", NULL};
+	static const char *const bases[] = {"",         "building", "market", "park", "workstation",
+	                                    "industry", NULL};
+	const struct org_kind *k = registry_org_kind(in->kind);
+	if (!k)
+		return xf_fail_field(err, XF_EINVAL, "validation_failed", "kind",
+		                     "没有这种组织类型");
+	if (!one_of(in->domain, domains))
+		return xf_fail_field(
+		    err, XF_EINVAL, "validation_failed", "domain",
+		    "领域只能是 community、agency、institution、soe、private 或 social");
+	if (!one_of(in->built_on, bases))
+		return xf_fail_field(err, XF_EINVAL, "validation_failed", "built_on",
+		                     "依托只能是 building、market、park、workstation 或 industry");
+	if (*in->built_on && strcmp(k->line, "party") != 0)
+		return xf_fail_field(err, XF_EINVAL, "validation_failed", "built_on",
+		                     "只有党组织才有“依托”");
+	int64_t n = 0;
+	int rc = db_int(db, err, &n, "SELECT count(*) FROM places WHERE id = ?", "i", in->place_id);
+	if (rc != XF_OK)
+		return rc;
+	if (!n)
+		return xf_fail_field(err, XF_EINVAL, "validation_failed", "place_id",
+		                     "没有这个地点");
+	if (in->parent_id) {
+		if ((rc = db_int(db, err, &n, "SELECT count(*) FROM orgs WHERE id = ?", "i",
+		                 in->parent_id)) != XF_OK)
+			return rc;
+		if (!n)
+			return xf_fail_field(err, XF_EINVAL, "validation_failed", "parent_id",
+			                     "没有这个上级组织");
+	}
+	if (in->party_org_id) {
+		if ((rc = db_int(db, err, &n,
+		                 "SELECT count(*) FROM orgs WHERE id = ? AND line = 'party'", "i",
+		                 in->party_org_id)) != XF_OK)
+			return rc;
+		if (!n)
+			return xf_fail_field(err, XF_EINVAL, "validation_failed", "party_org_id",
+			                     "party_org_id 应为一个党组织");
+	}
+	if ((rc = db_int(db, err, &n, "SELECT count(*) FROM orgs WHERE code = ?", "t", in->code)) !=
+	    XF_OK)
+		return rc;
+	if (n)
+		return xf_fail_field(err, XF_ECONFLICT, "conflict", "code", "这个组织编码已经存在");
+	struct db_stmt *st = db_prep(
+	    db,
+	    "INSERT INTO orgs(code, name, kind, line, place_id, parent_id, domain, built_on,"
+	    " party_org_id, district_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+	    " (SELECT district_id FROM places WHERE id = ?), ?) RETURNING id",
+	    err);
+	if (!st)
+		return err->status;
+	db_bind_text(st, 1, in->code);
+	db_bind_text(st, 2, in->name);
+	db_bind_text(st, 3, k->code);
+	db_bind_text(st, 4, k->line);
+	db_bind_int(st, 5, in->place_id);
+	if (in->parent_id)
+		db_bind_int(st, 6, in->parent_id);
+	else
+		db_bind_null(st, 6);
+	db_bind_text(st, 7, in->domain);
+	db_bind_text(st, 8, in->built_on);
+	if (in->party_org_id)
+		db_bind_int(st, 9, in->party_org_id);
+	else
+		db_bind_null(st, 9);
+	db_bind_int(st, 10, in->place_id);
+	db_bind_int(st, 11, in->now);
+	if ((rc = db_step(st, err)) != DB_ROW)
+		return rc < 0 ? rc : xf_fail(err, XF_EDB, "db_error", "新建组织失败");
+	*id = db_col_int(st, 0);
+	db_reset(st);
+	return XF_OK;
+}
+
+int registry_position_create(struct db *db, int64_t person_id, int64_t org_id, const char *post,
+                             int64_t started_at, int64_t *id, struct xf_err *err)
+{
+	if (!registry_post_valid(post))
+		return xf_fail_field(err, XF_EINVAL, "validation_failed", "post", "没有这个职务");
+	int64_t n = 0;
+	int rc = db_int(db, err, &n, "SELECT count(*) FROM people WHERE id = ?", "i", person_id);
+	if (rc != XF_OK)
+		return rc;
+	if (!n)
+		return xf_fail_field(err, XF_EINVAL, "validation_failed", "person_id",
+		                     "没有这个人");
+	if ((rc = db_int(db, err, &n,
+	                 "SELECT count(*) FROM positions WHERE person_id = ? AND org_id = ?"
+	                 " AND post = ? AND ended_at IS NULL",
+	                 "iit", person_id, org_id, post)) != XF_OK)
+		return rc;
+	if (n)
+		return xf_fail_field(err, XF_ECONFLICT, "conflict", "post",
+		                     "此人已在该组织担任这个职务");
+	struct db_stmt *st = db_prep(db,
+	                             "INSERT INTO positions(person_id, org_id, post, started_at)"
+	                             " VALUES (?, ?, ?, ?) RETURNING id",
+	                             err);
+	if (!st)
+		return err->status;
+	db_bind_int(st, 1, person_id);
+	db_bind_int(st, 2, org_id);
+	db_bind_text(st, 3, post);
+	db_bind_int(st, 4, started_at);
+	if ((rc = db_step(st, err)) != DB_ROW)
+		return rc < 0 ? rc : xf_fail(err, XF_EDB, "db_error", "任职失败");
+	*id = db_col_int(st, 0);
+	db_reset(st);
+	return XF_OK;
+}
+
+int registry_position_org(struct db *db, int64_t id, int64_t *org_id, struct xf_err *err)
+{
+	int rc = db_int(db, err, org_id, "SELECT org_id FROM positions WHERE id = ?", "i", id);
+	if (rc == XF_ENOTFOUND)
+		return xf_fail(err, XF_ENOTFOUND, "not_found", "没有这条任职记录");
+	return rc;
+}
+
+int registry_position_end(struct db *db, int64_t id, int64_t ended_at, struct xf_err *err)
+{
+	struct db_stmt *st = db_prep(
+	    db, "SELECT started_at, coalesce(ended_at, 0) FROM positions WHERE id = ?", err);
+	if (!st)
+		return err->status;
+	db_bind_int(st, 1, id);
+	int rc = db_step(st, err);
+	if (rc != DB_ROW)
+		return rc < 0 ? rc : xf_fail(err, XF_ENOTFOUND, "not_found", "没有这条任职记录");
+	int64_t started = db_col_int(st, 0), ended = db_col_int(st, 1);
+	db_reset(st);
+	if (ended)
+		return xf_fail(err, XF_ECONFLICT, "conflict", "这条任职已经结束");
+	if (ended_at < started)
+		return xf_fail_field(err, XF_EINVAL, "validation_failed", "ended_at",
+		                     "结束日期不能早于开始日期");
+	return db_run(db, err, "UPDATE positions SET ended_at = ? WHERE id = ?", "ii", ended_at,
+	              id);
 }

@@ -69,4 +69,18 @@ int registry_campaigns_json(struct db *db, int64_t place_id, int64_t now, json_t
 /* Record today's value for every running campaign (scheduled daily; idempotent per day). */
 int registry_campaigns_snapshot(struct db *db, int64_t now, struct xf_err *err);
 
+/* Writes (inside a writer job; the caller checks scope). Codes are unique (409). */
+struct org_in {
+	const char *code, *name, *kind, *domain, *built_on;
+	int64_t place_id, parent_id, party_org_id, now; /* 0 = none */
+};
+int registry_org_create(struct db *db, const struct org_in *in, int64_t *id, struct xf_err *err);
+bool registry_post_valid(const char *post);
+/* A post held from started_at; the same person, organisation and open post twice is 409. */
+int registry_position_create(struct db *db, int64_t person_id, int64_t org_id, const char *post,
+                             int64_t started_at, int64_t *id, struct xf_err *err);
+int registry_position_org(struct db *db, int64_t id, int64_t *org_id, struct xf_err *err);
+/* Ends an open position (409 when already ended). */
+int registry_position_end(struct db *db, int64_t id, int64_t ended_at, struct xf_err *err);
+
 #endif

@@ -19,7 +19,8 @@ struct expect {
 	const char *route; /* "METHOD pattern" */
 	const char *roles; /* comma-separated, or ALL */
 	bool scoped;
-	const char *body;   /* %P = a place, %N = a fresh number, %G = the caller's grant */
+	const char *body;   /* %P = a place, %N = a fresh number, %G = the caller's grant,
+	                       %O = an organisation and %R = a person on the object's side */
 	const char *object; /* which {id}: people, users, grants, tokens, none */
 };
 
@@ -96,6 +97,12 @@ static const struct expect matrix[] = {
      "admin,district_official,street_official,community_official,grid_worker", true, NULL,
      "buildings"},
     {"GET /api/orgs/{id}", ALL, false, NULL, "orgs"},
+    {"POST /api/orgs", "admin,district_official,street_official,community_official", true,
+     "{\"code\":\"AZ%N\",\"name\":\"矩阵测试组织\",\"kind\":\"social_org\",\"place_id\":%P}", NULL},
+    {"POST /api/positions", "admin,district_official,street_official,community_official", true,
+     "{\"person_id\":%R,\"org_id\":%O,\"post\":\"volunteer_leader\"}", NULL},
+    {"POST /api/positions/{id}/end", "admin,district_official,street_official,community_official",
+     true, "{}", "positions"},
     {"GET /api/people", "admin,district_official,street_official,community_official,grid_worker",
      true, NULL, "query:people"},
     {"GET /api/reports/coverage",
@@ -138,6 +145,7 @@ struct fixture {
 	int nsub[2];
 	int64_t person[2];
 	int64_t org[2];
+	int64_t position[2];
 	int64_t building[2];
 	int64_t user[2];
 	int64_t grants[2][64];
@@ -185,6 +193,13 @@ static int build(struct db *db, void *arg, struct xf_err *err)
 		db_int(db, err, &F.org[s],
 		       "SELECT min(id) FROM orgs WHERE place_id = ? AND kind = 'community_party'",
 		       "i", F.place[s]);
+		if ((rc = db_run(db, err,
+		                 "INSERT INTO positions(person_id, org_id, post, started_at)"
+		                 " VALUES (?, ?, 'committee_member', 0)",
+		                 "ii", F.person[s], F.org[s])) != XF_OK ||
+		    (rc = db_int(db, err, &F.position[s], "SELECT max(id) FROM positions", "")) !=
+		        XF_OK)
+			return rc;
 		char name[32];
 		snprintf(name, sizeof name, "victim_%d", s);
 		if ((rc = auth_user_create(db, name, F.hash, "被操作的账号", 0, NULL, &F.user[s],
@@ -261,10 +276,13 @@ static int64_t object_id(const char *kind, int side)
 		return F.org[side];
 	if (strcmp(kind, "buildings") == 0)
 		return F.building[side];
+	if (strcmp(kind, "positions") == 0)
+		return F.position[side];
 	return 999999; /* "nothing": a session id nobody has */
 }
 
-static void fill(char *out, size_t n, const char *tmpl, int64_t place, int counter, int64_t grant)
+static void fill(char *out, size_t n, const char *tmpl, int64_t place, int counter, int64_t grant,
+                 int side)
 {
 	size_t o = 0;
 	for (const char *p = tmpl; *p && o + 24 < n; p++) {
@@ -273,6 +291,11 @@ static void fill(char *out, size_t n, const char *tmpl, int64_t place, int count
 			p++;
 		} else if (p[0] == '%' && p[1] == 'N') {
 			o += (size_t)snprintf(out + o, n - o, "%d", counter);
+			p++;
+		} else if (p[0] == '%' && (p[1] == 'O' || p[1] == 'R')) {
+			o += (size_t)snprintf(
+			    out + o, n - o, "%lld",
+			    (long long)(p[1] == 'O' ? F.org[side] : F.person[side]));
 			p++;
 		} else if (p[0] == '%' && p[1] == 'G') {
 			o += (size_t)snprintf(out + o, n - o, "%lld", (long long)grant);
@@ -354,7 +377,8 @@ static void test_every_route_for_every_role_inside_and_outside_scope(void **stat
 					snprintf(path, sizeof path, "%s", pattern);
 				int64_t place = side == 0 ? F.sub_places[0][0] : F.sub_places[1][0];
 				if (x->body)
-					fill(body, sizeof body, x->body, place, ++counter, grant);
+					fill(body, sizeof body, x->body, place, ++counter, grant,
+					     side);
 				struct hresp r;
 				assert_int_equal(
 				    http_req(T.port, method, path, hdrs, x->body ? body : NULL, &r),

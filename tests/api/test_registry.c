@@ -494,6 +494,176 @@ static void test_lists_export_to_xlsx_and_csv_masked_and_audited(void **state)
 	assert_true(SQL_INT("SELECT count(*) FROM audit_log WHERE action = 'export'", "") >= 2);
 }
 
+static bool has_role(json_t *card, const char *role)
+{
+	json_t *it;
+	size_t i;
+	json_array_foreach(json_object_get(card, "roles"), i,
+	                   it) if (strcmp(json_string_value(it), role) == 0) return true;
+	return false;
+}
+
+static void post(const char *hdrs, const char *path, const char *body, int status, struct hresp *r)
+{
+	assert_int_equal(http_req(T.port, "POST", path, hdrs, body, r), 0);
+	if (r->status != status)
+		fail_msg("POST %s %s: %d %s", path, body, r->status, r->body);
+}
+
+static void test_organisations_and_positions_are_written_scoped_and_kept(void **state)
+{
+	struct hresp r;
+	char body[512], path[96];
+	ts_login(&T, "shequ", DEMO_PW, shequ, sizeof shequ);
+	int64_t place = dazhi(),
+	        other = SQL_INT("SELECT id FROM places WHERE code = '420205003001'", ""),
+	        before = SQL_INT("SELECT count(*) FROM orgs", "");
+	snprintf(body, sizeof body,
+	         "{\"code\":\"SO-T-001\",\"name\":\"大智路社区志愿者协会\",\"kind\":\"social_org\","
+	         "\"place_id\":%lld,\"domain\":\"social\"}",
+	         (long long)place);
+	post(shequ, "/api/orgs", body, 201, &r);
+	int64_t org = json_integer_value(json_object_get(r.json, "id"));
+	assert_string_equal(json_string_value(json_object_get(r.json, "kind_label")), "社会组织");
+	hr_free(&r);
+	/* The same code again, an unknown kind, 依托 on a non-party organisation, another
+	 * community's place: each refused, nothing written. */
+	post(shequ, "/api/orgs", body, 409, &r);
+	hr_free(&r);
+	snprintf(body, sizeof body,
+	         "{\"code\":\"SO-T-002\",\"name\":\"某组织\",\"kind\":\"club\",\"place_id\":%lld}",
+	         (long long)place);
+	post(shequ, "/api/orgs", body, 400, &r);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(r.json, "error"), "field")), "kind");
+	hr_free(&r);
+	snprintf(body, sizeof body,
+	         "{\"code\":\"SO-T-003\",\"name\":\"某组织\",\"kind\":\"social_org\","
+	         "\"built_on\":\"market\",\"place_id\":%lld}",
+	         (long long)place);
+	post(shequ, "/api/orgs", body, 400, &r);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(r.json, "error"), "field")),
+	    "built_on");
+	hr_free(&r);
+	snprintf(body, sizeof body,
+	         "{\"code\":\"SO-T-004\",\"name\":\"某组织\",\"kind\":\"social_org\","
+	         "\"place_id\":%lld}",
+	         (long long)other);
+	post(shequ, "/api/orgs", body, 403, &r);
+	hr_free(&r);
+	assert_int_equal(SQL_INT("SELECT count(*) FROM orgs", ""), before + 1);
+
+	/* A resident of 大智路 with no posts becomes director of the residents' committee: a
+	 * cadre (干部) on the card; ending the post keeps it in the history. */
+	int64_t rc_org = SQL_INT("SELECT id FROM orgs WHERE kind = 'residents_committee' AND"
+	                         " place_id = ?",
+	                         "i", place),
+	        pid = SQL_INT("SELECT min(pe.id) FROM people pe JOIN places g ON g.id = pe.place_id"
+	                      " WHERE g.parent_id = ? AND NOT EXISTS (SELECT 1 FROM positions ps"
+	                      " WHERE ps.person_id = pe.id)",
+	                      "i", place);
+	snprintf(path, sizeof path, "/api/people/%lld", (long long)pid);
+	get(shequ, path, 200, &r);
+	assert_false(has_role(r.json, "cadre"));
+	hr_free(&r);
+	snprintf(body, sizeof body, "{\"person_id\":%lld,\"org_id\":%lld,\"post\":\"director\"}",
+	         (long long)pid, (long long)rc_org);
+	post(shequ, "/api/positions", body, 201, &r);
+	int64_t position = json_integer_value(json_object_get(r.json, "id"));
+	hr_free(&r);
+	post(shequ, "/api/positions", body, 409, &r);
+	hr_free(&r);
+	snprintf(body, sizeof body, "{\"person_id\":%lld,\"org_id\":%lld,\"post\":\"king\"}",
+	         (long long)pid, (long long)rc_org);
+	post(shequ, "/api/positions", body, 400, &r);
+	hr_free(&r);
+	get(shequ, path, 200, &r);
+	assert_true(has_role(r.json, "cadre"));
+	hr_free(&r);
+	char end[96];
+	snprintf(end, sizeof end, "/api/positions/%lld/end", (long long)position);
+	post(shequ2, end, "{}", 403, &r); /* 友爱街's secretary: not her committee */
+	hr_free(&r);
+	post(shequ, end, "{\"ended_at\":1}", 400, &r); /* before it started */
+	hr_free(&r);
+	post(shequ, end, "{}", 200, &r);
+	hr_free(&r);
+	post(shequ, end, "{}", 409, &r);
+	hr_free(&r);
+	get(shequ, path, 200, &r);
+	assert_false(has_role(r.json, "cadre"));
+	json_t *pos = json_array_get(json_object_get(r.json, "positions"), 0);
+	assert_true(json_integer_value(json_object_get(pos, "ended_at")) > 0);
+	hr_free(&r);
+	(void)org;
+}
+
+static void test_cards_show_roles_derived_from_records(void **state)
+{
+	struct hresp r;
+	char path[64];
+	ts_login(&T, "shequ", DEMO_PW, shequ, sizeof shequ);
+	/* 赵卫东: a serving member of the first grid's branch, employed at the bus company. */
+	snprintf(path, sizeof path, "/api/people/%lld",
+	         (long long)SQL_INT("SELECT person_id FROM users WHERE username = 'dangyuan'", ""));
+	get(shequ, path, 200, &r);
+	assert_true(has_role(r.json, "member"));
+	json_t *emp = json_object_get(r.json, "employer");
+	assert_non_null(strstr(json_string_value(json_object_get(emp, "name")), "黄石公交集团"));
+	hr_free(&r);
+	/* 周明: the delegate of 大智路's studio. */
+	snprintf(path, sizeof path, "/api/people/%lld",
+	         (long long)SQL_INT("SELECT person_id FROM users WHERE username = 'daibiao'", ""));
+	get(shequ, path, 200, &r);
+	assert_true(has_role(r.json, "delegate"));
+	assert_false(has_role(r.json, "member"));
+	hr_free(&r);
+	/* Half the serving members have an employer branch; no retired member has one. */
+	assert_true(SQL_INT("SELECT count(*) FROM party_members WHERE employer_org_id IS NOT NULL",
+	                    "") > 0);
+	assert_int_equal(SQL_INT("SELECT count(*) FROM party_members WHERE status <> 'serving'"
+	                         " AND employer_org_id IS NOT NULL",
+	                         ""),
+	                 0);
+	/* A volunteer is flagged as such. */
+	snprintf(path, sizeof path, "/api/people/%lld",
+	         (long long)SQL_INT("SELECT min(pe.id) FROM people pe JOIN places g ON g.id ="
+	                            " pe.place_id JOIN places b ON b.id = g.parent_id JOIN places"
+	                            " gr ON gr.id = b.parent_id WHERE gr.parent_id = ? AND"
+	                            " pe.volunteer = 1",
+	                            "i", dazhi()));
+	get(shequ, path, 200, &r);
+	assert_true(has_role(r.json, "volunteer"));
+	hr_free(&r);
+}
+
+static void test_every_registry_list_exports(void **state)
+{
+	struct hresp r;
+	char path[96], h[160];
+	ts_login(&T, "shequ", DEMO_PW, shequ, sizeof shequ);
+	snprintf(path, sizeof path, "/api/places/%lld/children?format=csv", (long long)dazhi());
+	get(shequ, path, 200, &r);
+	assert_non_null(strstr(r.body, "编号,编码,名称,类型"));
+	int64_t lines = 0;
+	for (const char *p = r.body; *p; p++)
+		lines += *p == '\n';
+	assert_int_equal(
+	    lines, SQL_INT("SELECT count(*) FROM places WHERE parent_id = ?", "i", dazhi()) + 1);
+	hr_free(&r);
+	get(shequ, "/api/places?q=420203009002&format=xlsx", 200, &r);
+	assert_non_null(hr_header(&r, "Content-Type", h, sizeof h));
+	assert_non_null(strstr(h, "spreadsheetml"));
+	hr_free(&r);
+	get(admin, "/api/coverage-campaigns?format=csv", 200, &r);
+	assert_non_null(strstr(r.body, "楼栋党小组百日攻坚"));
+	hr_free(&r);
+	snprintf(path, sizeof path, "/api/places/%lld/children?format=doc", (long long)dazhi());
+	get(shequ, path, 400, &r);
+	hr_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -504,6 +674,9 @@ int main(void)
 	    cmocka_unit_test(test_building_card_shows_households_posts_and_members),
 	    cmocka_unit_test(test_coverage_campaigns_show_progress),
 	    cmocka_unit_test(test_lists_export_to_xlsx_and_csv_masked_and_audited),
+	    cmocka_unit_test(test_organisations_and_positions_are_written_scoped_and_kept),
+	    cmocka_unit_test(test_cards_show_roles_derived_from_records),
+	    cmocka_unit_test(test_every_registry_list_exports),
 	    cmocka_unit_test(test_coverage_is_computed_scoped_and_follows_the_data),
 	    cmocka_unit_test(test_street_and_above_come_from_the_rollup_with_its_time),
 	};
