@@ -55,6 +55,9 @@ extern const struct jv_field api_grant_add_body[];
 extern const struct jv_field api_token_body[];
 
 /* registry_api.c */
+/* Paging shared by every list: ?limit= (clamped) and ?cursor=, and {"items","next"}. */
+int api_paging(struct req *r, int *limit, int64_t *cursor);
+json_t *api_page(json_t *items, int64_t next);
 int api_place_get(struct req *r);
 int api_place_children(struct req *r);
 int api_places_search(struct req *r);
@@ -73,6 +76,28 @@ int api_position_create(struct req *r);
 extern const struct jv_field api_position_body[];
 int api_position_end(struct req *r);
 extern const struct jv_field api_position_end_body[];
+
+/* cases_api.c */
+int api_case_categories(struct req *r);
+int api_case_category_put(struct req *r);
+extern const struct jv_field api_case_category_body[];
+int api_case_tier_put(struct req *r);
+extern const struct jv_field api_case_tier_body[];
+int api_case_settings_get(struct req *r);
+int api_case_settings_put(struct req *r);
+extern const struct jv_field api_case_settings_body[];
+int api_case_create(struct req *r);
+extern const struct jv_field api_case_body[];
+int api_case_batch(struct req *r);
+extern const struct jv_field api_case_batch_body[];
+int api_case_list(struct req *r);
+int api_case_get(struct req *r);
+int api_case_action(struct req *r);
+extern const struct jv_field api_case_accept_body[], api_case_assign_body[], api_case_reply_body[],
+    api_case_return_body[], api_case_rate_body[], api_case_reopen_body[], api_case_escalate_body[],
+    api_case_supervise_body[], api_case_followup_body[];
+int api_case_report(struct req *r);
+void api_cases_schedule(struct app *app);
 
 /* import_api.c */
 int api_import(struct req *r);

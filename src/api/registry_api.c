@@ -22,7 +22,7 @@ static struct db *reader(struct req *r)
 }
 
 /* ?limit= clamped to the maximum (not refused), ?cursor= an id. */
-static int paging(struct req *r, int *limit, int64_t *cursor)
+int api_paging(struct req *r, int *limit, int64_t *cursor)
 {
 	int64_t v;
 	const char *s;
@@ -40,7 +40,7 @@ static int paging(struct req *r, int *limit, int64_t *cursor)
 	return XF_OK;
 }
 
-static json_t *page(json_t *items, int64_t next)
+json_t *api_page(json_t *items, int64_t next)
 {
 	char buf[24];
 	snprintf(buf, sizeof buf, "%lld", (long long)next);
@@ -69,7 +69,7 @@ int api_place_children(struct req *r)
 	int limit;
 	int64_t cursor, next;
 	struct db *db = reader(r);
-	if (!db || paging(r, &limit, &cursor) != XF_OK)
+	if (!db || api_paging(r, &limit, &cursor) != XF_OK)
 		return r->err.status;
 	json_t *place, *items;
 	int rc = registry_place_json(db, r->params[0], &place, &r->err); /* 404 for a bad id */
@@ -83,7 +83,7 @@ int api_place_children(struct req *r)
 		return rc;
 	if (exporting)
 		return export_items(r, "places", items, place_keys, place_labels, 4);
-	resp_take_json(r, 200, page(items, next));
+	resp_take_json(r, 200, api_page(items, next));
 	return XF_OK;
 }
 
@@ -93,7 +93,7 @@ int api_places_search(struct req *r)
 	int limit;
 	int64_t cursor;
 	struct db *db = reader(r);
-	if (!db || paging(r, &limit, &cursor) != XF_OK)
+	if (!db || api_paging(r, &limit, &cursor) != XF_OK)
 		return r->err.status;
 	if (!q || !*q)
 		return xf_fail_field(&r->err, XF_EINVAL, "validation_failed", "q",
@@ -120,7 +120,7 @@ int api_places_search(struct req *r)
 		static const char *const labels[] = {"编号", "编码", "名称", "类型", "所在"};
 		return export_items(r, "places", items, keys, labels, 5);
 	}
-	resp_take_json(r, 200, page(items, 0));
+	resp_take_json(r, 200, api_page(items, 0));
 	return XF_OK;
 }
 
@@ -217,7 +217,7 @@ int api_people_list(struct req *r)
 	int limit;
 	int64_t cursor, next, place = r->user.place_id;
 	struct db *db = reader(r);
-	if (!db || paging(r, &limit, &cursor) != XF_OK)
+	if (!db || api_paging(r, &limit, &cursor) != XF_OK)
 		return r->err.status;
 	const char *p = req_query(r, "place"), *q = req_query(r, "q");
 	if (p && (!parse_i64(p, &place) || place < 1))
@@ -243,7 +243,7 @@ int api_people_list(struct req *r)
 	if ((rc = registry_people_json(db, place, q, cursor, limit, &items, &next, &r->err)) !=
 	    XF_OK)
 		return rc;
-	resp_take_json(r, 200, page(items, next));
+	resp_take_json(r, 200, api_page(items, next));
 	return XF_OK;
 }
 
@@ -276,7 +276,8 @@ int api_coverage_items(struct req *r)
 	struct db *db = reader(r);
 	int64_t place, cursor;
 	int limit;
-	if (!db || coverage_place(r, db, &place) != XF_OK || paging(r, &limit, &cursor) != XF_OK)
+	if (!db || coverage_place(r, db, &place) != XF_OK ||
+	    api_paging(r, &limit, &cursor) != XF_OK)
 		return r->err.status;
 	const char *metric = req_query(r, "metric");
 	if (!metric)
@@ -293,7 +294,7 @@ int api_coverage_items(struct req *r)
 		static const char *const labels[] = {"对象", "编号", "名称", "类型"};
 		return export_items(r, metric, items, keys, labels, 4);
 	}
-	resp_take_json(r, 200, page(items, 0));
+	resp_take_json(r, 200, api_page(items, 0));
 	return XF_OK;
 }
 
@@ -317,7 +318,7 @@ int api_campaigns_list(struct req *r)
 		    "结束（Unix 秒）"};
 		return export_items(r, "campaigns", items, keys, labels, 9);
 	}
-	resp_take_json(r, 200, page(items, 0));
+	resp_take_json(r, 200, api_page(items, 0));
 	return XF_OK;
 }
 

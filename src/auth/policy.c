@@ -47,6 +47,18 @@ static const struct {
     {"registry.read",
      {"admin", "district_official", "street_official", "community_official", "grid_worker",
       "dept_handler", "approver"}},
+    /* 民情诉求: handling inside one's area; entering on a resident's behalf (also the building
+     * service group); configuring categories and deadlines; reading the rates. */
+    {"cases.handle",
+     {"admin", "district_official", "street_official", "community_official", "grid_worker",
+      "dept_handler"}},
+    {"cases.enter",
+     {"admin", "district_official", "street_official", "community_official", "grid_worker",
+      "dept_handler", "building_member"}},
+    {"cases.configure", {"admin"}},
+    {"cases.report",
+     {"admin", "district_official", "street_official", "community_official", "grid_worker",
+      "dept_handler", "approver"}},
 };
 
 const struct role_info *policy_role(const char *code)

@@ -4,6 +4,7 @@
 #include "../support/testlib.h"
 #include "auth/auth.h"
 #include "auth/policy.h"
+#include "cases/cases.h"
 #include "core/clock.h"
 
 #include <stdio.h>
@@ -113,6 +114,54 @@ static const struct expect matrix[] = {
      "admin,district_official,street_official,community_official,grid_worker,dept_handler,"
      "approver",
      true, NULL, "query:coverage_items"},
+    {"GET /api/case-categories", ALL, false, NULL, NULL},
+    {"POST /api/case-categories", "admin", false,
+     "{\"code\":\"matrix_%N\",\"name\":\"矩阵测试\",\"tier\":\"general\"}", NULL},
+    {"POST /api/case-tiers", "admin", false,
+     "{\"tier\":\"general\",\"dispatch_minutes\":1440,\"feedback_minutes\":10080}", NULL},
+    {"GET /api/case-settings", "admin", false, NULL, NULL},
+    {"PUT /api/case-settings", "admin", false, "{\"followup_percent\":10}", NULL},
+    {"POST /api/cases", ALL, false,
+     "{\"category\":\"sanitation\",\"title\":\"矩阵测试\",\"description\":\"矩阵测试\","
+     "\"place_id\":%P}",
+     NULL},
+    {"POST /api/cases/batch",
+     "admin,district_official,street_official,community_official,grid_worker,dept_handler,building_"
+     "member",
+     true,
+     "{\"channel\":\"station\",\"items\":[{\"category\":\"sanitation\",\"title\":\"矩阵\","
+     "\"description\":\"矩阵测试\",\"place_id\":%P}]}",
+     NULL},
+    {"GET /api/cases", ALL, false, NULL, NULL},
+    {"GET /api/cases/{id}",
+     "admin,district_official,street_official,community_official,grid_worker,dept_handler,approver",
+     true, NULL, "cases"},
+    {"POST /api/cases/{id}/accept",
+     "admin,district_official,street_official,community_official,grid_worker,dept_handler", true,
+     "{}", "cases"},
+    {"POST /api/cases/{id}/assign",
+     "admin,district_official,street_official,community_official,grid_worker,dept_handler", true,
+     "{\"org_id\":%O}", "cases"},
+    {"POST /api/cases/{id}/reply",
+     "admin,district_official,street_official,community_official,grid_worker,dept_handler", true,
+     "{\"text\":\"矩阵答复\"}", "cases"},
+    {"POST /api/cases/{id}/return",
+     "admin,district_official,street_official,community_official,grid_worker,dept_handler", true,
+     "{\"reason\":\"矩阵退回\",\"place_id\":%P}", "cases"},
+    {"POST /api/cases/{id}/rate", "", true, "{\"rating\":\"satisfied\"}", "cases"},
+    {"POST /api/cases/{id}/reopen",
+     "admin,district_official,street_official,community_official,grid_worker,dept_handler", true,
+     "{\"reason\":\"矩阵重开\"}", "cases"},
+    {"POST /api/cases/{id}/escalate",
+     "admin,district_official,street_official,community_official,grid_worker,dept_handler", true,
+     "{\"reason\":\"矩阵上报\"}", "cases"},
+    {"POST /api/cases/{id}/supervise", "", true, "{\"text\":\"矩阵督办\"}", "cases"},
+    {"POST /api/cases/{id}/followup",
+     "admin,district_official,street_official,community_official,grid_worker,dept_handler", true,
+     "{\"outcome\":\"satisfied\"}", "cases"},
+    {"GET /api/reports/cases",
+     "admin,district_official,street_official,community_official,grid_worker,dept_handler,approver",
+     true, NULL, "query:cases"},
     {"POST /api/test/clock", ALL, false, "{\"advance\":0}", NULL},
 };
 
@@ -146,6 +195,7 @@ struct fixture {
 	int64_t person[2];
 	int64_t org[2];
 	int64_t position[2];
+	int64_t cases[2];
 	int64_t building[2];
 	int64_t user[2];
 	int64_t grants[2][64];
@@ -199,6 +249,15 @@ static int build(struct db *db, void *arg, struct xf_err *err)
 		                 "ii", F.person[s], F.org[s])) != XF_OK ||
 		    (rc = db_int(db, err, &F.position[s], "SELECT max(id) FROM positions", "")) !=
 		        XF_OK)
+			return rc;
+		struct case_in ci = {.category = "sanitation",
+		                     .title = "授权矩阵",
+		                     .description = "授权矩阵测试用",
+		                     .channel = "station",
+		                     .place_id = F.sub_places[s][0],
+		                     .now = clock_now()};
+		bool existing;
+		if ((rc = cases_create(db, &ci, &F.cases[s], &existing, err)) != XF_OK)
 			return rc;
 		char name[32];
 		snprintf(name, sizeof name, "victim_%d", s);
@@ -278,6 +337,8 @@ static int64_t object_id(const char *kind, int side)
 		return F.building[side];
 	if (strcmp(kind, "positions") == 0)
 		return F.position[side];
+	if (strcmp(kind, "cases") == 0)
+		return F.cases[side];
 	return 999999; /* "nothing": a session id nobody has */
 }
 
@@ -383,7 +444,10 @@ static void test_every_route_for_every_role_inside_and_outside_scope(void **stat
 				assert_int_equal(
 				    http_req(T.port, method, path, hdrs, x->body ? body : NULL, &r),
 				    0);
-				bool refused = r.status == 401 || r.status == 403;
+				/* Cases answer 404 to those who may not know they exist. */
+				bool refused = r.status == 401 || r.status == 403 ||
+				               (r.status == 404 && x->object &&
+				                strcmp(x->object, "cases") == 0);
 				bool want_refused = !allowed || side == 1;
 				if (refused != want_refused) {
 					printf("%-14s %-40s %s: got %d %s\n", role, x->route,
