@@ -90,4 +90,7 @@ int cases_tick(struct db *db, int64_t now, int *escalated, int *reminded, int *a
 /* The community above a place (0 if the place is above community level). */
 int cases_community_of(struct db *db, int64_t place_id, int64_t *community, struct xf_err *err);
 
+/* The demo city's year of cases (deterministic); *count says how many. */
+int cases_demo(struct db *db, bool city, int64_t now, int64_t *count, struct xf_err *err);
+
 #endif

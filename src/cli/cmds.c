@@ -137,7 +137,10 @@ static void demo_progress(const char *stage, int64_t done, int64_t total, void *
 {
 	(void)total;
 	(void)ctx;
-	fprintf(stderr, "\r  %s：已生成 %lld 栋……", stage, (long long)done);
+	if (!done && !total)
+		fprintf(stderr, "\r  %s……                    ", stage); /* a stage without a count */
+	else
+		fprintf(stderr, "\r  %s：已生成 %lld 栋……", stage, (long long)done);
 	fflush(stderr);
 }
 
@@ -194,11 +197,11 @@ int cmd_demo(int argc, char **argv)
 		printf("演示城市已生成：%lld 个地点（区 %lld、街道 %lld、社区 %lld、网格 "
 		       "%lld、楼栋 %lld），"
 		       "%lld 个账号；%lld 个组织、%lld 户、%lld 位居民（个人信息已加密）、%lld "
-		       "名党员。\n",
+		       "名党员；一年的民情诉求 %lld 件。\n",
 		       (long long)ds.places, (long long)ds.districts, (long long)ds.streets,
 		       (long long)ds.communities, (long long)ds.grids, (long long)ds.buildings,
 		       (long long)ds.accounts, (long long)ds.orgs, (long long)ds.households,
-		       (long long)ds.people, (long long)ds.members);
+		       (long long)ds.people, (long long)ds.members, (long long)ds.cases);
 	} else {
 		if (store_migrate(db, &err) != XF_OK) {
 			db_close(db);

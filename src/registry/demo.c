@@ -1,5 +1,6 @@
 #include "demo.h"
 #include "../auth/auth.h"
+#include "../cases/cases.h"
 #include "../core/clock.h"
 #include "../core/crypto.h"
 #include "../core/pii.h"
@@ -365,6 +366,8 @@ int demo_generate(struct db *db, enum demo_scale scale, const char *password, st
 		st->accounts++;
 	}
 	if ((rc = demo_people_records(db, err)) != XF_OK)
+		goto fail;
+	if ((rc = cases_demo(db, scale == DEMO_CITY, clock_now(), &st->cases, err)) != XF_OK)
 		goto fail;
 	if ((rc = store_meta_set(db, "demo", "1", err)) != XF_OK ||
 	    (rc = store_meta_set(db, "demo_scale", scale == DEMO_CITY ? "city" : "small", err)) !=

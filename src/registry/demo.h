@@ -10,7 +10,7 @@ enum demo_scale { DEMO_SMALL, DEMO_CITY };
 
 struct demo_stats {
 	int64_t places, districts, streets, communities, grids, buildings, accounts, people;
-	int64_t households, orgs, members;
+	int64_t households, orgs, members, cases;
 	/* Optional: told how generation goes (the CLI draws it on the terminal). */
 	void (*progress)(const char *stage, int64_t done, int64_t total, void *ctx);
 	void *progress_ctx;

@@ -520,15 +520,20 @@ static void test_outbox_is_delivered_by_the_scheduler(void **state)
 	                 0);
 	assert_int_equal(r.status, 200);
 	hr_free(&r);
+	/* Other tasks queue notices too (the demo city's overdue cases): find ours. */
 	FILE *f = fopen(T.outbox, "r");
 	assert_non_null(f);
-	char line[1024] = "";
-	assert_non_null(fgets(line, sizeof line, f));
+	char line[2048];
+	bool found = false;
+	while (!found && fgets(line, sizeof line, f))
+		found = strstr(line, "13800000002") != NULL;
 	fclose(f);
-	assert_non_null(strstr(line, "13800000002"));
+	assert_true(found);
 	int64_t n;
 	assert_int_equal(db_int(store_reader(T.app.store, &e), &e, &n,
-	                        "SELECT count(*) FROM outbox WHERE delivered_at IS NULL", ""),
+	                        "SELECT count(*) FROM outbox WHERE delivered_at IS NULL AND"
+	                        " recipient = '13800000002'",
+	                        ""),
 	                 XF_OK);
 	assert_int_equal(n, 0);
 }
