@@ -51,8 +51,14 @@ export type Perm =
   | 'tokens.manage'
   | 'audit.read'
   | 'people.read'
+  | 'people.reveal'
   | 'registry.read'
   | 'registry.manage'
+  | 'cases.handle'
+  | 'cases.enter'
+  | 'cases.report'
+  | 'cases.configure'
+  | 'cases.studio'
 const PERMS: Record<Perm, readonly string[]> = {
   'system.status': ['admin'],
   'users.read': ['admin', 'district_official', 'street_official', 'community_official'],
@@ -62,6 +68,8 @@ const PERMS: Record<Perm, readonly string[]> = {
   'audit.read': ['auditor'],
   // 组织体系: the registry, people (masked) and imports.
   'people.read': ['admin', 'district_official', 'street_official', 'community_official', 'grid_worker'],
+  // 查看完整个人信息 (with a stated purpose, audited): not the district, not the grid worker.
+  'people.reveal': ['admin', 'street_official', 'community_official'],
   'registry.read': [
     'admin',
     'district_official',
@@ -72,6 +80,30 @@ const PERMS: Record<Perm, readonly string[]> = {
     'approver',
   ],
   'registry.manage': ['admin', 'district_official', 'street_official', 'community_official'],
+  // 民情诉求: handling in one's area; entering for residents (also the building service group);
+  // the rates; categories and deadlines. `cases.studio` is the console's own: the 党代表工作室
+  // queue (the server lets a delegate act on the cases addressed to their studio).
+  'cases.handle': ['admin', 'district_official', 'street_official', 'community_official', 'grid_worker', 'dept_handler'],
+  'cases.enter': [
+    'admin',
+    'district_official',
+    'street_official',
+    'community_official',
+    'grid_worker',
+    'dept_handler',
+    'building_member',
+  ],
+  'cases.report': [
+    'admin',
+    'district_official',
+    'street_official',
+    'community_official',
+    'grid_worker',
+    'dept_handler',
+    'approver',
+  ],
+  'cases.configure': ['admin'],
+  'cases.studio': ['delegate'],
 }
 
 export function can(role: string | undefined, perm: Perm): boolean {
