@@ -309,13 +309,12 @@ int api_campaigns_list(struct req *r)
 	if (rc != XF_OK)
 		return rc;
 	if (req_query(r, "format")) {
-		static const char *const keys[] = {"id",     "name",      "place_name",
-		                                   "metric", "target",    "current",
-		                                   "total",  "starts_at", "ends_at"};
-		static const char *const labels[] = {
-		    "编号",           "名称",   "地点", "覆盖指标",
-		    "目标值",         "当前值", "总数", "开始（Unix 秒）",
-		    "结束（Unix 秒）"};
+		static const char *const keys[] = {"id",           "name",      "place_name",
+		                                   "metric_label", "target",    "current",
+		                                   "total",        "starts_on", "ends_on"};
+		static const char *const labels[] = {"编号",     "名称",     "地点",
+		                                     "覆盖指标", "目标值",   "当前值",
+		                                     "总数",     "开始日期", "结束日期"};
 		return export_items(r, "campaigns", items, keys, labels, 9);
 	}
 	resp_take_json(r, 200, api_page(items, 0));

@@ -434,10 +434,18 @@ int api_me(struct req *r)
 		json_decref(prefs);
 		return r->err.status;
 	}
+	/* What the active grant's role may do, so the UI shows only what will work (the
+	 * server still checks every request). */
+	const char *perms[64];
+	size_t np = policy_role_permissions(r->user.role, perms, 64);
+	json_t *pa = json_array();
+	for (size_t i = 0; i < np; i++)
+		json_array_append_new(pa, json_string(perms[i]));
 	resp_take_json(r, 200,
-	               json_pack("{s:o, s:s, s:o, s:o, s:b, s:b}", "user", auth_user_json(&r->user),
-	                         "csrf", r->user.csrf, "preferences", prefs, "grants", grants,
-	                         "demo", r->app->demo, "second_factor_required", !r->user.mfa_ok));
+	               json_pack("{s:o, s:s, s:o, s:o, s:o, s:b, s:b}", "user",
+	                         auth_user_json(&r->user), "csrf", r->user.csrf, "preferences",
+	                         prefs, "grants", grants, "permissions", pa, "demo", r->app->demo,
+	                         "second_factor_required", !r->user.mfa_ok));
 	return XF_OK;
 }
 

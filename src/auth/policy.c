@@ -25,8 +25,9 @@ const struct role_info policy_roles[] = {
 const size_t policy_nroles = XF_ARRAY_LEN(policy_roles);
 
 const char *const policy_permissions[] = {
-    "self",       "system.status", "users.read",    "users.manage", "tokens.manage",
-    "audit.read", "people.read",   "people.reveal", NULL,
+    "self",           "system.status", "users.read",       "users.manage", "tokens.manage",
+    "audit.read",     "people.read",   "people.reveal",    "points.read",  "points.manage",
+    "points.approve", "points.shop",   "points.catalogue", "points.rules", NULL,
 };
 
 /* Permission → roles holding it. The auditor reads the audit log and changes nothing; the
@@ -56,10 +57,34 @@ static const struct {
      {"admin", "district_official", "street_official", "community_official", "grid_worker",
       "dept_handler", "building_member"}},
     {"cases.configure", {"admin"}},
+    /* 双报到 and co-building: approving registrations, posts, wishes, activities and their
+     * rosters, agreements and matching inside one's area. */
+    {"coop.manage",
+     {"admin", "district_official", "street_official", "community_official", "grid_worker"}},
     {"cases.report",
      {"admin", "district_official", "street_official", "community_official", "grid_worker",
       "dept_handler", "approver"}},
+    /* 党员积分: staff read accounts and reports in their area; awards need an approver (who
+     * does not propose); shops redeem; rules are the administrator's. */
+    {"points.read",
+     {"admin", "district_official", "street_official", "community_official", "grid_worker",
+      "approver"}},
+    {"points.manage", {"admin", "district_official", "street_official", "community_official"}},
+    {"points.approve", {"approver"}},
+    {"points.shop", {"shop"}},
+    {"points.catalogue",
+     {"shop", "admin", "district_official", "street_official", "community_official"}},
+    {"points.rules", {"admin"}},
 };
+
+size_t policy_role_permissions(const char *role, const char **out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < XF_ARRAY_LEN(table) && n < max; i++)
+		if (policy_allows(role, table[i].perm))
+			out[n++] = table[i].perm;
+	return n;
+}
 
 const struct role_info *policy_role(const char *code)
 {

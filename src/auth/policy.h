@@ -19,6 +19,8 @@ extern const size_t policy_nroles;
 const struct role_info *policy_role(const char *code);
 /* Does the role hold the permission? "self" is held by every role. */
 bool policy_allows(const char *role, const char *perm);
+/* The permissions a role holds (besides "self"), at most max, in table order. */
+size_t policy_role_permissions(const char *role, const char **out, size_t max);
 /* All permissions, for documentation and the authorisation-matrix test. */
 extern const char *const policy_permissions[];
 

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 const struct org_kind registry_org_kinds[] = {
     /* the party line */
@@ -535,6 +536,22 @@ static const struct {
 };
 
 #define QUARTER (90 * 86400)
+
+static const char *metric_label(const char *code)
+{
+	for (size_t k = 0; k < XF_ARRAY_LEN(metrics); k++)
+		if (strcmp(metrics[k].code, code) == 0)
+			return metrics[k].label;
+	return code;
+}
+
+static void beijing_date(int64_t t, char out[16])
+{
+	time_t s = (time_t)(t + 8 * 3600);
+	struct tm tm;
+	gmtime_r(&s, &tm);
+	strftime(out, 16, "%Y-%m-%d", &tm);
+}
 
 int registry_coverage_count(struct db *db, int64_t place_id, const char *metric, int64_t now,
                             int64_t *count, int64_t *total, struct xf_err *err)
@@ -1105,6 +1122,14 @@ int registry_campaigns_json(struct db *db, int64_t place_id, int64_t now, json_t
 		              (json_int_t)count, "total", (json_int_t)total, "running",
 		              now >= c[i].starts && now < c[i].ends, "reached",
 		              count <= c[i].target, "series", series));
+		/* For people and spreadsheets: the figure's name and the dates (Beijing time). */
+		json_t *last = json_array_get(*items, json_array_size(*items) - 1);
+		char day[16];
+		json_object_set_new(last, "metric_label", json_string(metric_label(c[i].metric)));
+		beijing_date(c[i].starts, day);
+		json_object_set_new(last, "starts_on", json_string(day));
+		beijing_date(c[i].ends, day);
+		json_object_set_new(last, "ends_on", json_string(day));
 	}
 	free(c);
 	return rc;

@@ -638,6 +638,31 @@ static void test_cards_show_roles_derived_from_records(void **state)
 	hr_free(&r);
 }
 
+static bool lists(json_t *arr, const char *v)
+{
+	json_t *it;
+	size_t i;
+	json_array_foreach(arr, i, it) if (strcmp(json_string_value(it), v) == 0) return true;
+	return false;
+}
+
+static void test_me_lists_what_the_active_role_may_do(void **state)
+{
+	struct hresp r;
+	ts_login(&T, "shequ", DEMO_PW, shequ, sizeof shequ);
+	ts_login(&T, "wangge", DEMO_PW, wangge, sizeof wangge);
+	get(shequ, "/api/me", 200, &r);
+	json_t *p = json_object_get(r.json, "permissions");
+	assert_true(lists(p, "people.reveal") && lists(p, "registry.manage"));
+	assert_false(lists(p, "audit.read") || lists(p, "users.manage"));
+	hr_free(&r);
+	get(wangge, "/api/me", 200, &r);
+	p = json_object_get(r.json, "permissions");
+	assert_true(lists(p, "people.read"));
+	assert_false(lists(p, "people.reveal") || lists(p, "registry.manage"));
+	hr_free(&r);
+}
+
 static void test_every_registry_list_exports(void **state)
 {
 	struct hresp r;
@@ -658,6 +683,8 @@ static void test_every_registry_list_exports(void **state)
 	hr_free(&r);
 	get(admin, "/api/coverage-campaigns?format=csv", 200, &r);
 	assert_non_null(strstr(r.body, "楼栋党小组百日攻坚"));
+	assert_non_null(strstr(r.body, "无楼栋党小组的楼栋")); /* the figure by name */
+	assert_null(strstr(r.body, "buildings_without_party_group"));
 	hr_free(&r);
 	snprintf(path, sizeof path, "/api/places/%lld/children?format=doc", (long long)dazhi());
 	get(shequ, path, 400, &r);
@@ -677,6 +704,7 @@ int main(void)
 	    cmocka_unit_test(test_organisations_and_positions_are_written_scoped_and_kept),
 	    cmocka_unit_test(test_cards_show_roles_derived_from_records),
 	    cmocka_unit_test(test_every_registry_list_exports),
+	    cmocka_unit_test(test_me_lists_what_the_active_role_may_do),
 	    cmocka_unit_test(test_coverage_is_computed_scoped_and_follows_the_data),
 	    cmocka_unit_test(test_street_and_above_come_from_the_rollup_with_its_time),
 	};
