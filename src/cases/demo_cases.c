@@ -363,7 +363,7 @@ int cases_demo(struct db *db, bool city, int64_t now, int64_t *count, struct xf_
 	while (n < 512 && (rc = db_step(st, err)) == DB_ROW) {
 		cs[n].id = db_col_int(st, 0);
 		snprintf(cs[n].lo, sizeof cs[n].lo, "%s", db_col_text(st, 1));
-		snprintf(cs[n].hi, sizeof cs[n].hi, "%s", cs[n].lo);
+		memcpy(cs[n].hi, cs[n].lo, sizeof cs[n].hi);
 		cs[n].hi[strlen(cs[n].hi) - 1] = '0';
 		n++;
 	}
