@@ -44,7 +44,7 @@ FUZZ_SECONDS ?= 60
 fuzz: deps
 	CC=clang cmake -S . -B $(BUILD)-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DXF_FUZZ=ON -DBUILD_TESTING=OFF -DXF_WEB=OFF
 	cmake --build $(BUILD)-fuzz
-	@for h in text json request table; do \
+	@for h in text json request table photo; do \
 	  mkdir -p $(BUILD)-fuzz/corpus/$$h && cp -n fuzz/corpus/$$h/* $(BUILD)-fuzz/corpus/$$h/ 2>/dev/null; \
 	  dict=""; [ -f fuzz/dict/$$h.dict ] && dict="-dict=fuzz/dict/$$h.dict"; \
 	  echo "== fuzz_$$h for $(FUZZ_SECONDS)s"; \

@@ -114,3 +114,6 @@ CREATE INDEX case_photos_case ON case_photos(case_id);
 
 -- The 12345 bridge and other integrators receive case changes at a webhook of their token.
 ALTER TABLE api_tokens ADD COLUMN webhook_url TEXT NOT NULL DEFAULT '';
+-- A webhook message names its token: the sender signs the body with that token's secret
+-- (derived from the deployment key, never stored; see docs/SECURITY.md).
+ALTER TABLE outbox ADD COLUMN token_id INTEGER REFERENCES api_tokens(id);

@@ -95,13 +95,109 @@ int api_case_get(struct req *r);
 int api_case_action(struct req *r);
 extern const struct jv_field api_case_accept_body[], api_case_assign_body[], api_case_reply_body[],
     api_case_return_body[], api_case_rate_body[], api_case_reopen_body[], api_case_escalate_body[],
-    api_case_supervise_body[], api_case_followup_body[];
+    api_case_supervise_body[], api_case_followup_body[], api_case_publish_body[];
 int api_case_report(struct req *r);
+int api_case_photo_add(struct req *r);
+int api_case_photo_get(struct req *r);
+
+/* open311_api.c */
+int api_open311_discovery(struct req *r);
+int api_open311_services(struct req *r);
+int api_open311_service(struct req *r);
+int api_open311_requests(struct req *r);
+int api_open311_request(struct req *r);
+int api_open311_token(struct req *r);
+int api_open311_request_create(struct req *r);
+void api_open311_error(struct req *r);
 void api_cases_schedule(struct app *app);
+
+/* coop_api.c */
+int api_registrations_list(struct req *r);
+int api_registration_create(struct req *r);
+int api_registration_approve(struct req *r);
+int api_registration_reject(struct req *r);
+int api_service_report(struct req *r);
+int api_negative_list(struct req *r);
+int api_posts_list(struct req *r);
+int api_post_create(struct req *r);
+int api_post_claim(struct req *r);
+int api_wishes_list(struct req *r);
+int api_wish_get(struct req *r);
+int api_wish_create(struct req *r);
+int api_wish_review(struct req *r);
+int api_wish_claim(struct req *r);
+int api_wish_fulfil(struct req *r);
+int api_wish_confirm(struct req *r);
+int api_activities_list(struct req *r);
+int api_activity_get(struct req *r);
+int api_activity_code(struct req *r);
+int api_volunteer_report(struct req *r);
+int api_activity_create(struct req *r);
+int api_activity_signup(struct req *r);
+int api_activity_cancel(struct req *r);
+int api_activity_arrive(struct req *r);
+int api_activity_confirm(struct req *r);
+int api_agreements_list(struct req *r);
+int api_agreement_get(struct req *r);
+int api_agreement_create(struct req *r);
+int api_agreement_sign(struct req *r);
+int api_item_create(struct req *r);
+int api_item_claim(struct req *r);
+int api_item_progress(struct req *r);
+int api_matches_list(struct req *r);
+int api_matches_run(struct req *r);
+int api_match_forward(struct req *r);
+int api_match_hire(struct req *r);
+int api_match_decline(struct req *r);
+int api_person_tags(struct req *r);
+extern const struct jv_field api_registration_body[], api_decision_body[], api_post_body[],
+    api_post_claim_body[], api_wish_body[], api_wish_review_body[], api_wish_claim_body[],
+    api_wish_fulfil_body[], api_wish_confirm_body[], api_activity_body[], api_empty_body[],
+    api_arrive_body[], api_roster_body[], api_agreement_body[], api_item_body[],
+    api_item_claim_body[], api_item_progress_body[], api_matches_run_body[], api_tags_body[];
+void api_coop_schedule(struct app *app);
 
 /* import_api.c */
 int api_import(struct req *r);
 int api_import_template(struct req *r);
+
+/* points_api.c */
+int api_points_transfers(struct req *r);
+int api_points_accounts(struct req *r);
+int api_points_account(struct req *r);
+int api_points_account_transfers(struct req *r);
+int api_points_code_create(struct req *r);
+int api_points_rules(struct req *r);
+int api_points_rule_update(struct req *r);
+int api_points_settings(struct req *r);
+int api_points_awards_list(struct req *r);
+int api_points_award_create(struct req *r);
+int api_points_award_approve(struct req *r);
+int api_points_award_reject(struct req *r);
+int api_points_shops(struct req *r);
+int api_points_shop_get(struct req *r);
+int api_points_shop_create(struct req *r);
+int api_points_shop_operator_add(struct req *r);
+int api_points_item_create(struct req *r);
+int api_points_item_update(struct req *r);
+int api_points_redemption_create(struct req *r);
+int api_points_redemption_get(struct req *r);
+int api_points_redemption_confirm(struct req *r);
+int api_points_redemption_cancel(struct req *r);
+int api_points_shop_redemptions(struct req *r);
+int api_points_issuers(struct req *r);
+extern const struct jv_field api_points_transfers_body[];
+extern const struct jv_field api_points_code_body[];
+extern const struct jv_field api_points_rule_body[];
+extern const struct jv_field api_points_settings_body[];
+extern const struct jv_field api_points_award_body[];
+extern const struct jv_field api_points_shop_body[];
+extern const struct jv_field api_points_operator_body[];
+extern const struct jv_field api_points_item_body[];
+extern const struct jv_field api_points_item_patch_body[];
+extern const struct jv_field api_points_redeem_body[];
+/* The points ledger's scheduled work (pending transfers past their timeout). */
+void api_points_schedule(struct app *app);
 
 /* Register the scheduled jobs of the core (purges, audit chaining, outbox delivery). */
 void api_core_schedule(struct app *app);

@@ -5,6 +5,7 @@
 #include "app.h"
 #include "../auth/policy.h"
 #include "../cases/cases.h"
+#include "../cases/photo.h"
 #include "../core/clock.h"
 #include "../core/str.h"
 #include "../sched/sched.h"
@@ -425,6 +426,8 @@ const struct jv_field api_case_escalate_body[] = {{"reason", JV_STRING, true, 2,
                                                   {NULL, 0, 0, 0, 0, NULL}};
 const struct jv_field api_case_supervise_body[] = {{"text", JV_STRING, true, 2, 500, "督办意见"},
                                                    {NULL, 0, 0, 0, 0, NULL}};
+const struct jv_field api_case_publish_body[] = {{"public", JV_BOOL, true, 0, 0, "是否公开"},
+                                                 {NULL, 0, 0, 0, 0, NULL}};
 const struct jv_field api_case_followup_body[] = {{"outcome", JV_STRING, true, 1, 24, "回访结果"},
                                                   {"note", JV_STRING, false, 0, 500, "回访记录"},
                                                   {NULL, 0, 0, 0, 0, NULL}};
@@ -450,6 +453,83 @@ int api_case_action(struct req *r)
 	if (!slash || !cases_action_known(slash + 1))
 		return xf_fail(&r->err, XF_ENOTFOUND, "not_found", "没有这个操作");
 	return req_write(r, action_write, NULL);
+}
+
+/* ---- photos ---- */
+
+/* The body is the image itself: sniffed, stripped of its metadata on this thread, then
+ * stored by the writer with the same who-may-act rules as the case's actions. */
+struct photo_job {
+	const char *bytes; /* in the request's arena: a retried job finds them again */
+	size_t len;
+	enum photo_type type;
+};
+
+static int photo_write(struct db *db, struct req *r, struct xf_err *err)
+{
+	struct photo_job *pj = r->write_arg;
+	struct case_actor a;
+	cases_actor_from_user(&r->user, &a);
+	int n = 0;
+	int rc = cases_photo_add(db, r->params[0], &a, photo_mime(pj->type), pj->bytes, pj->len,
+	                         clock_now(), &n, err);
+	if (rc != XF_OK)
+		return rc;
+	snprintf(r->audit_object, sizeof r->audit_object, "cases/%lld/photos/%d",
+	         (long long)r->params[0], n);
+	char url[96];
+	snprintf(url, sizeof url, "/api/cases/%lld/photos/%d", (long long)r->params[0], n);
+	resp_take_json(r, 201,
+	               json_pack("{s:i, s:s, s:s, s:I}", "n", n, "url", url, "mime",
+	                         photo_mime(pj->type), "size", (json_int_t)pj->len));
+	return XF_OK;
+}
+
+int api_case_photo_add(struct req *r)
+{
+	struct db *db = reader(r);
+	struct case_actor a;
+	cases_actor_from_user(&r->user, &a);
+	/* Strangers learn nothing, not even whether the bytes were an image. */
+	if (!db || cases_photo_allowed(db, r->params[0], &a, &r->err) != XF_OK)
+		return r->err.status;
+	struct photo_job *pj = arena_alloc(r->arena, sizeof *pj);
+	struct buf clean;
+	buf_init(&clean);
+	if (photo_clean(r->body.data, r->body.len, &clean, &pj->type, &r->err) != XF_OK) {
+		buf_free(&clean);
+		if (strcmp(r->err.code, "unsupported_media_type") == 0)
+			r->err.http = 415;
+		return r->err.status;
+	}
+	pj->len = clean.len;
+	pj->bytes = arena_alloc(r->arena, clean.len ? clean.len : 1);
+	memcpy((char *)pj->bytes, clean.data, clean.len);
+	buf_free(&clean);
+	return req_write(r, photo_write, pj);
+}
+
+int api_case_photo_get(struct req *r)
+{
+	struct db *db = reader(r);
+	struct case_actor a;
+	cases_actor_from_user(&r->user, &a);
+	char mime[32];
+	if (!db)
+		return r->err.status;
+	if (r->params[1] < 1 || r->params[1] > CASES_MAX_PHOTOS)
+		return xf_fail(&r->err, XF_ENOTFOUND, "not_found", "没有这张照片");
+	int rc =
+	    cases_photo_get(db, r->params[0], (int)r->params[1], &a, mime, &r->resp.body, &r->err);
+	if (rc != XF_OK)
+		return rc;
+	r->resp.status = 200;
+	/* Only the three types ever stored; nosniff comes with every answer (server.c). */
+	r->resp.content_type = strcmp(mime, "image/png") == 0    ? "image/png"
+	                       : strcmp(mime, "image/webp") == 0 ? "image/webp"
+	                                                         : "image/jpeg";
+	resp_header(r, "Content-Disposition", "inline");
+	return XF_OK;
 }
 
 /* ---- rates ---- */

@@ -164,5 +164,7 @@ void api_core_schedule(struct app *app)
 	sched_add(app->sched, "audit_retention", 86400, retention_task, app);
 	sched_add(app->sched, "purge_sessions", 3600, purge_task, app);
 	sched_add(app->sched, "outbox_deliver", 5, outbox_task, app);
+	api_points_schedule(app);
 	api_cases_schedule(app);
+	api_coop_schedule(app);
 }

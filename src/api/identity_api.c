@@ -10,6 +10,8 @@
 #include "../core/str.h"
 #include "../registry/people.h"
 #include "../registry/registry.h"
+#include "../sched/webhook.h"
+#include <sodium.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -445,8 +447,8 @@ int api_tokens_list(struct req *r)
 		return r->err.status;
 	struct db_stmt *st = db_prep(db,
 	                             "SELECT id, name, scope, created_at, expires_at,"
-	                             " revoked_at IS NOT NULL, coalesce(last_used_at, 0)"
-	                             " FROM api_tokens ORDER BY id DESC LIMIT 500",
+	                             " revoked_at IS NOT NULL, coalesce(last_used_at, 0),"
+	                             " webhook_url FROM api_tokens ORDER BY id DESC LIMIT 500",
 	                             &r->err);
 	if (!st)
 		return r->err.status;
@@ -457,18 +459,21 @@ int api_tokens_list(struct req *r)
 		clock_iso(db_col_int(st, 4), e);
 		json_array_append_new(
 		    items,
-		    json_pack("{s:I, s:s, s:s, s:s, s:s, s:b}", "id", (json_int_t)db_col_int(st, 0),
-		              "name", db_col_text(st, 1), "scope", db_col_text(st, 2), "created_at",
-		              c, "expires_at", e, "revoked", db_col_int(st, 5) != 0));
+		    json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:s}", "id",
+		              (json_int_t)db_col_int(st, 0), "name", db_col_text(st, 1), "scope",
+		              db_col_text(st, 2), "created_at", c, "expires_at", e, "revoked",
+		              db_col_int(st, 5) != 0, "webhook_url", db_col_text(st, 7)));
 	}
 	resp_take_json(r, 200, json_pack("{s:o}", "items", items));
 	return XF_OK;
 }
 
-const struct jv_field api_token_body[] = {{"name", JV_STRING, true, 1, 64, "名称"},
-                                          {"scope", JV_STRING, true, 1, 16, "范围"},
-                                          {"expires_days", JV_INT, false, 1, 3650, "有效天数"},
-                                          {NULL, 0, 0, 0, 0, NULL}};
+const struct jv_field api_token_body[] = {
+    {"name", JV_STRING, true, 1, 64, "名称"},
+    {"scope", JV_STRING, true, 1, 16, "范围"},
+    {"expires_days", JV_INT, false, 1, 3650, "有效天数"},
+    {"webhook_url", JV_STRING, false, 1, WEBHOOK_URL_MAX, "回调地址（诉求状态变化时 POST）"},
+    {NULL, 0, 0, 0, 0, NULL}};
 
 static int token_write(struct db *db, struct req *r, struct xf_err *err)
 {
@@ -483,10 +488,24 @@ static int token_write(struct db *db, struct req *r, struct xf_err *err)
 	clock_iso(expires, e);
 	snprintf(r->audit_object, sizeof r->audit_object, "api_tokens/%lld", (long long)id);
 	/* The only time the token is shown. */
-	resp_take_json(r, 201,
-	               json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)id, "token", token,
-	                         "name", jv_str(r->json, "name", ""), "scope",
-	                         jv_str(r->json, "scope", ""), "expires_at", e));
+	json_t *v = json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)id, "token", token,
+	                      "name", jv_str(r->json, "name", ""), "scope",
+	                      jv_str(r->json, "scope", ""), "expires_at", e);
+	const char *hook = jv_str(r->json, "webhook_url", NULL);
+	if (hook) {
+		if ((rc = db_run(db, err, "UPDATE api_tokens SET webhook_url = ? WHERE id = ?",
+		                 "ti", hook, id)) != XF_OK) {
+			json_decref(v);
+			return rc;
+		}
+		/* The signing secret, derived from the key file: shown here, and only here. */
+		char secret[XF_DIGEST_HEX];
+		webhook_secret(id, secret);
+		json_object_set_new(v, "webhook_url", json_string(hook));
+		json_object_set_new(v, "webhook_secret", json_string(secret));
+		sodium_memzero(secret, sizeof secret);
+	}
+	resp_take_json(r, 201, v);
 	return XF_OK;
 }
 
@@ -495,6 +514,15 @@ int api_token_create(struct req *r)
 	if (!auth_token_scope_valid(jv_str(r->json, "scope", "")))
 		return xf_fail_field(&r->err, XF_EINVAL, "validation_failed", "scope",
 		                     "令牌范围只能是 open311、12345 或 export");
+	const char *hook = jv_str(r->json, "webhook_url", NULL);
+	if (hook && strcmp(jv_str(r->json, "scope", ""), "export") == 0)
+		return xf_fail_field(&r->err, XF_EINVAL, "validation_failed", "webhook_url",
+		                     "只有 12345 或 open311 令牌可以设置回调地址");
+	if (hook && !webhook_url_valid(hook))
+		return xf_fail_field(&r->err, XF_EINVAL, "validation_failed", "webhook_url",
+		                     "回调地址应为 http:// 或 https:// 开头、不含用户名密码、"
+		                     "不超过 %d 个字符的网址",
+		                     WEBHOOK_URL_MAX);
 	return req_write(r, token_write, NULL);
 }
 

@@ -2,9 +2,12 @@
 #include "../auth/policy.h"
 #include "../core/clock.h"
 #include "../http/http.h"
+#include "../points/points.h"
 #include "../sched/outbox.h"
+#include "../core/str.h"
 #include "../store/store.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +47,7 @@ static const struct {
     {"escalate", "submitted accepted assigned returned reopened replied", "上报"},
     {"supervise", "submitted accepted assigned returned reopened replied", "督办"},
     {"followup", "closed", "回访"},
+    {"publish", "submitted accepted assigned replied closed returned reopened", "公开设置"},
 };
 
 bool cases_action_known(const char *action)
@@ -76,6 +80,8 @@ static const char *action_label(const char *action)
 		return "提交";
 	if (strcmp(action, "autoclose") == 0)
 		return "逾期未评价，自动办结";
+	if (strcmp(action, "photo") == 0)
+		return "添加照片";
 	return action;
 }
 
@@ -104,11 +110,12 @@ int cases_community_of(struct db *db, int64_t place_id, int64_t *community, stru
 	char path[256];
 	snprintf(path, sizeof path, "%s", db_col_text(st, 0));
 	db_reset(st);
-	/* "/city/district/street/community/…": the fourth id, when the path is that deep. */
+	/* "/city/district/street/community/…": the fourth id, when the path is that deep (a
+	 * community is its own community). */
 	const char *p = path;
 	for (int depth = 0; depth < 4 && p; depth++)
 		p = strchr(p + 1, '/');
-	if (!p || !p[1])
+	if (!p)
 		return XF_OK;
 	const char *q = p;
 	while (q > path && q[-1] != '/')
@@ -407,7 +414,32 @@ int cases_can_read(struct db *db, int64_t id, const struct case_actor *a, struct
 	return xf_fail(err, XF_ENOTFOUND, "not_found", "没有这个诉求");
 }
 
-/* ---- events and notifications ---- */
+/* ---- photos ---- */
+
+int cases_photo_get(struct db *db, int64_t id, int n, const struct case_actor *a, char mime[32],
+                    struct buf *out, struct xf_err *err)
+{
+	int rc = cases_can_read(db, id, a, err);
+	if (rc != XF_OK)
+		return rc;
+	struct db_stmt *st = db_prep(db,
+	                             "SELECT mime, bytes FROM case_photos WHERE case_id = ?"
+	                             " ORDER BY id LIMIT 1 OFFSET ?",
+	                             err);
+	if (!st)
+		return err->status;
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, n - 1);
+	if ((rc = db_step(st, err)) != DB_ROW)
+		return rc < 0 ? rc : xf_fail(err, XF_ENOTFOUND, "not_found", "没有这张照片");
+	size_t len = 0;
+	const void *p = db_col_blob(st, 1, &len);
+	snprintf(mime, 32, "%s", db_col_text(st, 0));
+	buf_reset(out);
+	buf_append(out, p ? p : "", len);
+	db_reset(st);
+	return XF_OK;
+}
 
 static int event(struct db *db, int64_t case_id, const char *action, const char *from,
                  const char *to, const struct case_actor *a, int64_t on_behalf, int64_t place,
@@ -478,6 +510,7 @@ static int notify_change(struct db *db, const struct crow *c, const char *action
 		} else if (rc < 0) {
 			return rc;
 		}
+		rc = XF_OK; /* a token without a webhook: nothing to send */
 		if (*url) {
 			json_t *ev =
 			    json_pack("{s:s, s:I, s:s, s:s, s:s, s:I}", "event", "case.changed",
@@ -485,7 +518,8 @@ static int notify_change(struct db *db, const struct crow *c, const char *action
 			              "action", action, "status", status, "at", (json_int_t)now);
 			char *s = json_dumps(ev, JSON_COMPACT);
 			json_decref(ev);
-			rc = outbox_enqueue(db, "webhook", url, "case.changed", s, NULL, err);
+			rc = outbox_enqueue_webhook(db, c->source_token, url, "case.changed", s,
+			                            err);
 			free(s);
 		}
 	}
@@ -534,6 +568,64 @@ static int notify_level(struct db *db, int64_t place, const char *subject, const
 			return rc;
 	}
 	return XF_OK;
+}
+
+int cases_photo_allowed(struct db *db, int64_t id, const struct case_actor *a, struct xf_err *err)
+{
+	struct crow c;
+	int rc = load(db, id, &c, err);
+	if (rc != XF_OK || (rc = cases_can_read(db, id, a, err)) != XF_OK)
+		return rc;
+	if (!is_reporter(a, &c) && !is_staff(db, a, &c) && !is_delegate(db, a, &c) &&
+	    !is_assignee(a, &c))
+		return xf_fail(err, XF_EPERM, "forbidden", "只有反映人或经办人可以添加照片");
+	return XF_OK;
+}
+
+int cases_photo_add(struct db *db, int64_t id, const struct case_actor *a, const char *mime,
+                    const void *bytes, size_t n, int64_t now, int *n_out, struct xf_err *err)
+{
+	struct crow c;
+	int rc = cases_photo_allowed(db, id, a, err);
+	if (rc != XF_OK || (rc = load(db, id, &c, err)) != XF_OK)
+		return rc;
+	int64_t have = 0;
+	if ((rc = db_int(db, err, &have, "SELECT count(*) FROM case_photos WHERE case_id = ?", "i",
+	                 id)) != XF_OK)
+		return rc;
+	if (have >= CASES_MAX_PHOTOS)
+		return xf_fail(err, XF_ECONFLICT, "too_many_photos", "每件诉求最多 %d 张照片",
+		               CASES_MAX_PHOTOS);
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char hex[2 * crypto_hash_sha256_BYTES + 1];
+	crypto_hash_sha256(h, bytes, n);
+	hex_encode(h, sizeof h, hex);
+	struct db_stmt *st = db_prep(db,
+	                             "INSERT INTO case_photos(case_id, mime, bytes, size, sha256,"
+	                             " user_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	                             err);
+	if (!st)
+		return err->status;
+	db_bind_int(st, 1, id);
+	db_bind_text(st, 2, mime);
+	db_bind_blob(st, 3, bytes, n);
+	db_bind_int(st, 4, (int64_t)n);
+	db_bind_text(st, 5, hex);
+	if (a->user_id)
+		db_bind_int(st, 6, a->user_id);
+	else
+		db_bind_null(st, 6);
+	db_bind_int(st, 7, now);
+	if ((rc = db_step(st, err)) != DB_DONE)
+		return rc < 0 ? rc : xf_fail(err, XF_EDB, "db_error", "保存照片失败");
+	json_t *d =
+	    json_pack("{s:s, s:I, s:s}", "mime", mime, "size", (json_int_t)n, "sha256", hex);
+	rc = event(db, id, "photo", c.status, c.status, a, 0, c.handling, "", d, now, err);
+	json_decref(d);
+	if (rc == XF_OK)
+		rc = db_run(db, err, "UPDATE cases SET updated_at = ? WHERE id = ?", "ii", now, id);
+	*n_out = (int)have + 1;
+	return rc;
 }
 
 /* ---- create ---- */
@@ -772,6 +864,10 @@ int cases_act(struct db *db, int64_t id, const char *action, json_t *body,
 		             a->place_id != c.handling && inside(db, a->place_id, c.handling);
 		if (!above && !delegate)
 			return deny(err, "督办须由上级或党代表发起");
+	} else if (strcmp(action, "publish") == 0) {
+		/* Whether Open311's public view may show the description: staff decide. */
+		if (!staff)
+			return deny(err, "只有经办的工作人员可以设置是否公开");
 	} else if (!staff && !delegate) {
 		return deny(err, "没有权限办理这件诉求");
 	}
@@ -915,6 +1011,13 @@ int cases_act(struct db *db, int64_t id, const char *action, json_t *body,
 		if (strcmp(rating, "unsatisfied") != 0) {
 			rc = close_case(db, &c, now, err);
 			snprintf(c.status, sizeof c.status, "closed");
+			/* Solved and rated: a verified outcome for the person who handled it. */
+			if (rc == XF_OK && c.assignee_person) {
+				char ref[40];
+				snprintf(ref, sizeof ref, "case:%lld", (long long)c.id);
+				rc = points_outcome(db, "case_solved", ref, c.assignee_person, 1,
+				                    now, err);
+			}
 		} else {
 			c.unsatisfied++;
 			rc = db_run(db, err, "UPDATE cases SET unsatisfied = ? WHERE id = ?", "ii",
@@ -982,6 +1085,11 @@ int cases_act(struct db *db, int64_t id, const char *action, json_t *body,
 		rc = rc == XF_OK ? db_run(db, err, "UPDATE cases SET updated_at = ? WHERE id = ?",
 		                          "ii", now, c.id)
 		                 : rc;
+	} else if (strcmp(action, "publish") == 0) {
+		bool pub = jv_bool(body, "public", 0) != 0;
+		rc = db_run(db, err, "UPDATE cases SET public = ?, updated_at = ? WHERE id = ?",
+		            "iii", (int64_t)pub, now, c.id);
+		detail = json_pack("{s:b}", "public", pub);
 	} else if (strcmp(action, "followup") == 0) {
 		const char *outcome = jv_str(body, "outcome", "");
 		text = jv_str(body, "note", "");
@@ -1010,7 +1118,7 @@ int cases_act(struct db *db, int64_t id, const char *action, json_t *body,
 		rc = event(db, c.id, action, from, c.status, a, on_behalf, c.handling, text, detail,
 		           now, err);
 	json_decref(detail);
-	if (rc == XF_OK && strcmp(action, "supervise") != 0)
+	if (rc == XF_OK && strcmp(action, "supervise") != 0 && strcmp(action, "publish") != 0)
 		rc = notify_change(db, &c, action, c.status, now, err);
 	return rc;
 }

@@ -52,6 +52,17 @@ int cases_act(struct db *db, int64_t id, const char *action, json_t *body,
 /* May the actor see the case? (staff: inside their area; the reporter; the studio's
  * delegates; the assignee). XF_ENOTFOUND / XF_EPERM otherwise. */
 int cases_can_read(struct db *db, int64_t id, const struct case_actor *a, struct xf_err *err);
+/* Photos (bytes already checked and stripped by photo_clean): the reporter or whoever may
+ * act on the case adds up to CASES_MAX_PHOTOS; *n_out is the new photo's number (1…). */
+#define CASES_MAX_PHOTOS 9
+int cases_photo_allowed(struct db *db, int64_t id, const struct case_actor *a, struct xf_err *err);
+int cases_photo_add(struct db *db, int64_t id, const struct case_actor *a, const char *mime,
+                    const void *bytes, size_t n, int64_t now, int *n_out, struct xf_err *err);
+/* Photo number n (1…) of a case the actor may read: mime and bytes into out. */
+struct buf;
+int cases_photo_get(struct db *db, int64_t id, int n, const struct case_actor *a, char mime[32],
+                    struct buf *out, struct xf_err *err);
+
 /* The case with its timeline and suggested duplicates. */
 int cases_get_json(struct db *db, int64_t id, int64_t now, json_t **out, struct xf_err *err);
 

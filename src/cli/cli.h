@@ -59,5 +59,6 @@ int cmd_token(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_rotate_key(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_points(int argc, char **argv);
 
 #endif

@@ -137,8 +137,9 @@ static void demo_progress(const char *stage, int64_t done, int64_t total, void *
 {
 	(void)total;
 	(void)ctx;
+	/* A stage without a count: its name, padded over the previous line. */
 	if (!done && !total)
-		fprintf(stderr, "\r  %s……                    ", stage); /* a stage without a count */
+		fprintf(stderr, "\r  %s……                    ", stage);
 	else
 		fprintf(stderr, "\r  %s：已生成 %lld 栋……", stage, (long long)done);
 	fflush(stderr);

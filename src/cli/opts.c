@@ -11,6 +11,7 @@
 #include "../http/server.h"
 #include "../sched/outbox.h"
 #include "../sched/sched.h"
+#include "../sched/webhook.h"
 #include "../store/store.h"
 
 #include <pthread.h>
@@ -249,7 +250,7 @@ int cli_serve_db(const char *db, const struct cli_opts *o, bool print_demo_accou
 		access = NULL;
 	}
 	log_set_access(access);
-	app.sender = outbox_file_sender(app.cfg.outbox_log, &err);
+	app.sender = webhook_sender_new(outbox_file_sender(app.cfg.outbox_log, &err));
 	app.login_limiter = ratelimit_new(8192);
 	app.sched = sched_new();
 	api_core_schedule(&app);
@@ -284,7 +285,7 @@ int cli_serve_db(const char *db, const struct cli_opts *o, bool print_demo_accou
 		    "  admin 市级管理员 · jiedao 澄月街道 · shequ 大智路社区 · shequ2 友爱街社区\n"
 		    "  shequ3 沈家营社区 · wangge 网格员 · dangyuan 党员 · jumin 居民\n"
 		    "  danwei 黄石公交集团 · wuye 物业 · shangdian 积分超市 · daibiao 党代表 · "
-		    "shenji 审计员\n");
+		    "shenji 审计员 · shenpi 审批人\n");
 	}
 	printf("按 Ctrl-C 停止。\n");
 	fflush(stdout);

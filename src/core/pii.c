@@ -10,6 +10,7 @@
 static unsigned char seal_key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
 static unsigned char index_key[crypto_generichash_KEYBYTES];
 static unsigned char mac_key[crypto_generichash_KEYBYTES];
+static unsigned char hook_key[crypto_kdf_KEYBYTES];
 static bool have_key;
 
 static void derive(const unsigned char key[XF_KEY_BYTES], unsigned char *seal, unsigned char *index)
@@ -24,6 +25,7 @@ void pii_set_key(const unsigned char key[XF_KEY_BYTES])
 {
 	derive(key, seal_key, index_key);
 	crypto_kdf_derive_from_key(mac_key, sizeof mac_key, 3, "xfaudit1", key);
+	crypto_kdf_derive_from_key(hook_key, sizeof hook_key, 4, "xfhook01", key);
 	have_key = true;
 }
 
@@ -160,6 +162,14 @@ void pii_mac(const void *data, size_t n, char out[XF_DIGEST_HEX])
 	unsigned char h[32];
 	crypto_generichash(h, sizeof h, data, n, mac_key, sizeof mac_key);
 	hex_encode(h, sizeof h, out);
+}
+
+void pii_webhook_secret(int64_t token_id, char out[XF_DIGEST_HEX])
+{
+	unsigned char k[32];
+	crypto_kdf_derive_from_key(k, sizeof k, (uint64_t)token_id, "xfhookid", hook_key);
+	hex_encode(k, sizeof k, out);
+	sodium_memzero(k, sizeof k);
 }
 
 char pii_id_check_char(const char *first17)

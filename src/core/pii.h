@@ -27,6 +27,10 @@ void pii_bidx_with(const unsigned char key[XF_KEY_BYTES], const char *kind, cons
 /* Keyed BLAKE2b (hex) for the audit chain: without the key file nobody can recompute it. */
 void pii_mac(const void *data, size_t n, char out[XF_DIGEST_HEX]);
 
+/* The webhook signing secret of an API token (64 hex characters): derived from the key
+ * file and the token's id, so it is never stored and changes when the key is rotated. */
+void pii_webhook_secret(int64_t token_id, char out[XF_DIGEST_HEX]);
+
 /* 18-character resident ID (GB 11643-1999) with a valid check character. */
 bool pii_id_number_valid(const char *s);
 /* Mainland mobile number 1[3-9]\d{9}. */

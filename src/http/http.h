@@ -64,7 +64,10 @@ typedef int (*write_fn)(struct db *db, struct req *r, struct xf_err *err);
 
 struct route {
 	enum http_method method;
-	const char *pattern; /* "/api/things/{id}/action"; {id} matches a positive integer */
+	/* "/api/things/{id}/action": {id} and {n} match a positive integer (r->params, in
+	 * order), any other {name} a 1–64 character [A-Za-z0-9_-] code (r->code); text after
+	 * the placeholder up to the next '/' (".json") must end the segment. */
+	const char *pattern;
 	handler_fn handler;
 	const char *perm;            /* PERM_PUBLIC, PERM_SELF, PERM_TEST or a policy permission */
 	bool csrf;                   /* cookie sessions must send X-CSRF-Token */
@@ -74,7 +77,14 @@ struct route {
 	const char *summary;         /* Chinese, for the OpenAPI document */
 	const char *tag;
 	const char *token_scope; /* API tokens with this scope may call it; NULL = people only */
-	bool raw_body;           /* the body is a file (CSV/XLSX), not JSON */
+	bool raw_body;           /* the body is a file (CSV/XLSX, an image) or a form, not JSON */
+};
+
+/* Errors under a path prefix written in another shape than {"error":…} (Open311's
+ * [{code, description}]): fn turns r->err into r->resp. The table lives in routes.c. */
+struct error_format {
+	const char *prefix;
+	void (*fn)(struct req *r);
 };
 
 struct resp {
@@ -109,6 +119,11 @@ struct req {
 	const struct route *route;
 	int64_t params[REQ_MAX_PARAMS];
 	int nparams;
+	const char *code; /* the route's {name} segment, if it has one */
+	struct kv *form;  /* application/x-www-form-urlencoded body, see req_form */
+	size_t nform;
+	int form_state; /* 0 not parsed, 1 parsed, -1 malformed (why: form_err) */
+	struct xf_err form_err;
 	bool authed;
 	bool cookie_session;
 	struct xf_user user;
@@ -140,6 +155,10 @@ void req_add_header(struct req *r, const char *key, const char *value);
 const char *req_header(const struct req *r, const char *name);
 const char *req_query(const struct req *r, const char *name);
 const char *req_cookie(struct req *r, const char *name);
+/* A field of a form-encoded body (first occurrence), or NULL. The body is parsed on first
+ * use; req_form_parse says whether it was well-formed (XF_OK, or an error in r->err). */
+int req_form_parse(struct req *r);
+const char *req_form(struct req *r, const char *name);
 void req_set_method(struct req *r, const char *method);
 
 /* Route, authenticate, authorise, check CSRF and body, then call the handler.
@@ -165,6 +184,8 @@ int req_write(struct req *r, write_fn fn, void *arg);
 /* The route table (api/routes.c) and the generated OpenAPI document. */
 extern const struct route http_routes[];
 extern const size_t http_nroutes;
+extern const struct error_format http_error_formats[];
+extern const size_t http_nerror_formats;
 void http_openapi(struct buf *out);
 
 #endif

@@ -21,6 +21,26 @@ static const char *method_lc(enum http_method m)
 	}
 }
 
+/* One path parameter per placeholder: {id} and {n} are integers, other names codes. */
+static void path_params(struct buf *b, const char *pattern)
+{
+	buf_puts(b, ",\"parameters\":[");
+	bool first = true;
+	for (const char *p = strchr(pattern, '{'); p; p = strchr(p + 1, '{')) {
+		const char *e = strchr(p, '}');
+		if (!e)
+			break;
+		bool numeric = strncmp(p, "{id}", 4) == 0 || strncmp(p, "{n}", 3) == 0;
+		buf_printf(b,
+		           "%s{\"name\":\"%.*s\",\"in\":\"path\",\"required\":true,"
+		           "\"schema\":{\"type\":\"%s\"}}",
+		           first ? "" : ",", (int)(e - p - 1), p + 1,
+		           numeric ? "integer" : "string");
+		first = false;
+	}
+	buf_putc(b, ']');
+}
+
 void http_openapi(struct buf *b)
 {
 	buf_puts(
@@ -66,11 +86,8 @@ void http_openapi(struct buf *b)
 				           r2->token_scope ? ",{\"bearer\":[]}" : "");
 			if (r2->token_scope)
 				buf_printf(b, ",\"x-token-scope\":\"%s\"", r2->token_scope);
-			if (strchr(r2->pattern, '{')) {
-				buf_puts(b,
-				         ",\"parameters\":[{\"name\":\"id\",\"in\":\"path\","
-				         "\"required\":true,\"schema\":{\"type\":\"integer\"}}]");
-			}
+			if (strchr(r2->pattern, '{'))
+				path_params(b, r2->pattern);
 			if (r2->body) {
 				buf_printf(
 				    b,

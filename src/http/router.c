@@ -56,6 +56,40 @@ void req_set_method(struct req *r, const char *m)
 			r->method = tbl[i].m;
 }
 
+/* Decode "k=v&k2=v2" (a query string or a form body) into at most 64 pairs. */
+static int parse_pairs(struct req *r, const char *s, size_t len, struct kv **out, size_t *nout,
+                       const char *code, const char *what)
+{
+	size_t n = 1;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == '&')
+			n++;
+	if (n > 64)
+		return xf_fail(&r->err, XF_EINVAL, code, "%s过多", what);
+	*out = arena_alloc(r->arena, n * sizeof(struct kv));
+	const char *p = s, *end = s + len;
+	while (p < end) {
+		const char *amp = memchr(p, '&', (size_t)(end - p));
+		if (!amp)
+			amp = end;
+		const char *eq = memchr(p, '=', (size_t)(amp - p));
+		const char *kend = eq ? eq : amp;
+		if (kend > p) {
+			char *k = arena_alloc(r->arena, (size_t)(kend - p) + 1);
+			const char *vs = eq ? eq + 1 : amp;
+			char *v = arena_alloc(r->arena, (size_t)(amp - vs) + 1);
+			if (url_decode(p, (size_t)(kend - p), k, true) < 0 ||
+			    url_decode(vs, (size_t)(amp - vs), v, true) < 0)
+				return xf_fail(&r->err, XF_EINVAL, code, "%s编码不正确", what);
+			(*out)[*nout].key = k;
+			(*out)[*nout].value = v;
+			(*nout)++;
+		}
+		p = amp + 1;
+	}
+	return XF_OK;
+}
+
 /* Split the raw request target into a decoded path and decoded query pairs. */
 int req_set_uri(struct req *r, const char *uri, size_t len)
 {
@@ -70,35 +104,52 @@ int req_set_uri(struct req *r, const char *uri, size_t len)
 	r->path = path;
 	if (!q)
 		return XF_OK;
-	size_t qlen = len - plen - 1, n = 1;
-	for (size_t i = 0; i < qlen; i++)
-		if (q[1 + i] == '&')
-			n++;
-	if (n > 64)
-		return xf_fail(&r->err, XF_EINVAL, "bad_query", "查询参数过多");
-	r->query = arena_alloc(r->arena, n * sizeof(struct kv));
-	const char *p = q + 1, *end = q + 1 + qlen;
-	while (p < end) {
-		const char *amp = memchr(p, '&', (size_t)(end - p));
-		if (!amp)
-			amp = end;
-		const char *eq = memchr(p, '=', (size_t)(amp - p));
-		const char *kend = eq ? eq : amp;
-		if (kend > p) {
-			char *k = arena_alloc(r->arena, (size_t)(kend - p) + 1);
-			const char *vs = eq ? eq + 1 : amp;
-			char *v = arena_alloc(r->arena, (size_t)(amp - vs) + 1);
-			if (url_decode(p, (size_t)(kend - p), k, true) < 0 ||
-			    url_decode(vs, (size_t)(amp - vs), v, true) < 0)
-				return xf_fail(&r->err, XF_EINVAL, "bad_query",
-				               "查询参数编码不正确");
-			r->query[r->nquery].key = k;
-			r->query[r->nquery].value = v;
-			r->nquery++;
+	return parse_pairs(r, q + 1, len - plen - 1, &r->query, &r->nquery, "bad_query",
+	                   "查询参数");
+}
+
+int req_form_parse(struct req *r)
+{
+	if (r->form_state == 0) {
+		const char *ct = req_header(r, "Content-Type");
+		struct xf_err saved = r->err;
+		r->form_state = 1;
+		if (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0) {
+			r->form_state = -1;
+			xf_fail(&r->err, XF_EINVAL, "unsupported_media_type",
+			        "请求体必须是表单（Content-Type: "
+			        "application/x-www-form-urlencoded）");
+		} else if (memchr(r->body.data ? r->body.data : "", 0, r->body.len)) {
+			r->form_state = -1;
+			xf_fail(&r->err, XF_EINVAL, "bad_form", "表单字段编码不正确");
+		} else if (parse_pairs(r, r->body.data ? r->body.data : "", r->body.len, &r->form,
+		                       &r->nform, "bad_form", "表单字段") != XF_OK) {
+			r->form_state = -1;
 		}
-		p = amp + 1;
+		if (r->form_state < 0) {
+			r->nform = 0;
+			r->form_err = r->err;
+			r->err = saved;
+		}
+	}
+	if (r->form_state < 0) {
+		r->err = r->form_err;
+		return r->err.status;
 	}
 	return XF_OK;
+}
+
+const char *req_form(struct req *r, const char *name)
+{
+	if (r->form_state == 0) {
+		struct xf_err saved = r->err;
+		req_form_parse(r);
+		r->err = saved;
+	}
+	for (size_t i = 0; i < r->nform; i++)
+		if (strcmp(r->form[i].key, name) == 0)
+			return r->form[i].value;
+	return NULL;
 }
 
 void req_add_header(struct req *r, const char *key, const char *value)
@@ -181,6 +232,11 @@ int req_fail(struct req *r, int status, const char *code, const char *msg)
 
 void http_error_response(struct req *r)
 {
+	for (size_t i = 0; i < http_nerror_formats; i++)
+		if (str_has_prefix(r->path, http_error_formats[i].prefix)) {
+			http_error_formats[i].fn(r);
+			return;
+		}
 	int status = xf_err_http(&r->err);
 	struct buf b;
 	buf_init(&b);
@@ -221,21 +277,52 @@ static bool segment_is_id(const char *s, size_t n, int64_t *out)
 	return true;
 }
 
-/* Does path match pattern? Fills params for {id} segments. */
-static bool match(const char *pattern, const char *path, int64_t *params, int *np)
+static bool segment_is_code(const char *s, size_t n)
+{
+	if (n == 0 || n > 64)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '-'))
+			return false;
+	return true;
+}
+
+/* Does path match pattern? Fills params for {id} and {n} segments and *code for another
+ * {name}. A placeholder takes its whole segment, less the pattern's literal suffix. */
+static bool match(const char *pattern, const char *path, int64_t *params, int *np,
+                  const char **code, size_t *code_len)
 {
 	*np = 0;
+	*code = NULL;
+	*code_len = 0;
 	const char *p = pattern, *s = path;
 	while (*p && *s) {
 		if (*p == '{') {
 			const char *pe = strchr(p, '}');
+			if (!pe)
+				return false;
+			const char *suffix = pe + 1, *suffix_end = strchr(suffix, '/');
+			size_t sfx = suffix_end ? (size_t)(suffix_end - suffix) : strlen(suffix);
 			const char *se = strchr(s, '/');
 			size_t n = se ? (size_t)(se - s) : strlen(s);
-			if (!pe || *np >= REQ_MAX_PARAMS || !segment_is_id(s, n, &params[*np]))
+			if (n < sfx || memcmp(s + n - sfx, suffix, sfx) != 0)
 				return false;
-			(*np)++;
-			p = pe + 1;
-			s += n;
+			n -= sfx;
+			bool numeric = (pe - p == 3 && strncmp(p, "{id}", 4) == 0) ||
+			               (pe - p == 2 && strncmp(p, "{n}", 3) == 0);
+			if (numeric) {
+				if (*np >= REQ_MAX_PARAMS || !segment_is_id(s, n, &params[*np]))
+					return false;
+				(*np)++;
+			} else {
+				if (*code || !segment_is_code(s, n))
+					return false;
+				*code = s;
+				*code_len = n;
+			}
+			p = suffix + sfx;
+			s += n + sfx;
 			continue;
 		}
 		if (*p != *s)
@@ -257,7 +344,9 @@ int http_route(struct req *r)
 		const struct route *rt = &http_routes[i];
 		int64_t params[REQ_MAX_PARAMS];
 		int np;
-		if (!match(rt->pattern, r->path, params, &np))
+		const char *code;
+		size_t code_len;
+		if (!match(rt->pattern, r->path, params, &np, &code, &code_len))
 			continue;
 		path_known = true;
 		enum http_method m = r->method == HTTP_HEAD ? HTTP_GET : r->method;
@@ -265,6 +354,7 @@ int http_route(struct req *r)
 			r->route = rt;
 			memcpy(r->params, params, sizeof params);
 			r->nparams = np;
+			r->code = code ? arena_strndup(r->arena, code, code_len) : NULL;
 			return XF_OK;
 		}
 		static const char *names[] = {"", "GET", "POST", "PUT", "PATCH", "DELETE"};
@@ -296,15 +386,20 @@ static bool is_public(const struct route *rt)
 	return strcmp(rt->perm, PERM_PUBLIC) == 0 || strcmp(rt->perm, PERM_TEST) == 0;
 }
 
-/* Machine clients: "Authorization: Bearer TOKEN", or `api_key` for routes that Open311
- * clients call. Only routes that name a token scope accept tokens. */
+/* Machine clients: "Authorization: Bearer TOKEN", or `api_key` (in the query or the form
+ * body) for routes that Open311 clients call. Only routes that name a token scope accept
+ * tokens. */
 static const char *bearer_token(struct req *r)
 {
 	const char *h = req_header(r, "Authorization");
 	if (h && strncasecmp(h, "Bearer ", 7) == 0)
 		return h + 7;
-	if (r->route->token_scope && strcmp(r->route->token_scope, "open311") == 0)
-		return req_query(r, "api_key");
+	if (r->route->token_scope && strcmp(r->route->token_scope, "open311") == 0) {
+		const char *k = req_query(r, "api_key");
+		if (!k && r->body.len)
+			k = req_form(r, "api_key");
+		return k;
+	}
 	return NULL;
 }
 
@@ -394,8 +489,7 @@ static int check_body(struct req *r)
 	const struct route *rt = r->route;
 	if (rt->raw_body) {
 		if (!r->body.len)
-			return xf_fail(&r->err, XF_EINVAL, "empty_body",
-			               "请上传文件（CSV 或 XLSX）");
+			return xf_fail(&r->err, XF_EINVAL, "empty_body", "请求体为空，请上传文件");
 		return XF_OK;
 	}
 	if (!rt->body) {

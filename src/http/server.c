@@ -141,7 +141,8 @@ static void add_security_headers(struct MHD_Response *resp, const char *path)
 	    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline';"
 	    " script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self';"
 	    " frame-ancestors 'none'; form-action 'self'");
-	if (strncmp(path, "/api/", 5) == 0 || strcmp(path, "/healthz") == 0)
+	if (strncmp(path, "/api/", 5) == 0 || strncmp(path, "/open311/", 9) == 0 ||
+	    strcmp(path, "/healthz") == 0)
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
 }
 

@@ -126,7 +126,8 @@ bool static_etag_matches(const char *inm, const char *etag)
 bool static_wants(const struct req *r)
 {
 	const char *p = r->path;
-	if (strcmp(p, "/api") == 0 || strncmp(p, "/api/", 5) == 0 || strcmp(p, "/healthz") == 0)
+	if (strcmp(p, "/api") == 0 || strncmp(p, "/api/", 5) == 0 || strcmp(p, "/healthz") == 0 ||
+	    strncmp(p, "/open311/", 9) == 0)
 		return false;
 	return p[0] == '/';
 }

@@ -1,10 +1,12 @@
 #include "demo.h"
 #include "../auth/auth.h"
 #include "../cases/cases.h"
+#include "../coop/coop.h"
 #include "../core/clock.h"
 #include "../core/crypto.h"
 #include "../core/pii.h"
 #include "../store/store.h"
+#include "../points/points.h"
 #include "people.h"
 #include "registry.h"
 
@@ -113,6 +115,7 @@ static const struct account accounts[] = {
     {"shangdian", "大智路积分超市", "shop", "420203009002", NULL},
     {"daibiao", "周明（市党代表）", "delegate", "420203009002", "17000000003"},
     {"shenji", "审计员", "auditor", CITY_CODE, NULL},
+    {"shenpi", "吴建平（市委组织部审批人）", "approver", CITY_CODE, NULL},
 };
 
 static const char *surnames[] = {"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周",
@@ -368,6 +371,12 @@ int demo_generate(struct db *db, enum demo_scale scale, const char *password, st
 	if ((rc = demo_people_records(db, err)) != XF_OK)
 		goto fail;
 	if ((rc = cases_demo(db, scale == DEMO_CITY, clock_now(), &st->cases, err)) != XF_OK)
+		goto fail;
+	if (st->progress)
+		st->progress("党员积分", 0, 0, st->progress_ctx);
+	if ((rc = points_demo(db, scale == DEMO_CITY, err)) != XF_OK)
+		goto fail;
+	if ((rc = coop_demo(db, scale == DEMO_CITY, clock_now(), err)) != XF_OK)
 		goto fail;
 	if ((rc = store_meta_set(db, "demo", "1", err)) != XF_OK ||
 	    (rc = store_meta_set(db, "demo_scale", scale == DEMO_CITY ? "city" : "small", err)) !=

@@ -34,6 +34,16 @@ int outbox_enqueue(struct db *db, const char *channel, const char *recipient, co
 	return XF_OK;
 }
 
+int outbox_enqueue_webhook(struct db *db, int64_t token_id, const char *url, const char *subject,
+                           const char *body, struct xf_err *err)
+{
+	int64_t now = clock_now();
+	return db_run(db, err,
+	              "INSERT INTO outbox(channel, recipient, subject, body, created_at, due_at,"
+	              " token_id) VALUES ('webhook', ?, ?, ?, ?, ?, ?)",
+	              "tttiii", url, subject, body, now, now, token_id);
+}
+
 int64_t outbox_backoff(int64_t attempts)
 {
 	int64_t d = 30;
@@ -76,7 +86,8 @@ int outbox_deliver(struct store *s, struct outbox_sender *sender, int max, int *
 	int64_t now = clock_now();
 	struct db_stmt *st = db_prep(db,
 	                             "SELECT id, channel, recipient, subject, body, attempts,"
-	                             " created_at FROM outbox WHERE delivered_at IS NULL"
+	                             " created_at, coalesce(token_id, 0) FROM outbox"
+	                             " WHERE delivered_at IS NULL"
 	                             " AND due_at <= ? ORDER BY due_at, id LIMIT ?",
 	                             err);
 	if (!st)
@@ -100,6 +111,7 @@ int outbox_deliver(struct store *s, struct outbox_sender *sender, int max, int *
 		it->m.body = it->strs[3];
 		it->m.attempts = db_col_int(st, 5);
 		it->m.created_at = db_col_int(st, 6);
+		it->m.token_id = db_col_int(st, 7);
 	}
 	db_reset(st);
 	rc = XF_OK;

@@ -13,6 +13,7 @@ struct outbox_msg {
 	const char *body;
 	int64_t attempts;
 	int64_t created_at;
+	int64_t token_id; /* webhooks: the API token whose secret signs the body (0: none) */
 };
 
 struct outbox_sender {
@@ -26,6 +27,9 @@ struct outbox_sender {
 /* Queue a message (call inside a write job, so it commits with the change). */
 int outbox_enqueue(struct db *db, const char *channel, const char *recipient, const char *subject,
                    const char *body, int64_t *id_out, struct xf_err *err);
+/* Queue a webhook POST of body (JSON) to url, signed with the secret of token_id. */
+int outbox_enqueue_webhook(struct db *db, int64_t token_id, const char *url, const char *subject,
+                           const char *body, struct xf_err *err);
 /* Deliver up to max due messages; counts what was delivered and what failed. */
 int outbox_deliver(struct store *s, struct outbox_sender *sender, int max, int *delivered,
                    int *failed, struct xf_err *err);

@@ -207,11 +207,28 @@ static void test_a_resident_report_goes_through_every_state_to_a_rating(void **s
 	act_ok(jumin, id, "rate", "{\"rating\":\"satisfied\",\"comment\":\"很快\"}", "closed");
 	act(jumin, id, "rate", "{\"rating\":\"satisfied\"}", 409, &r); /* once per round */
 	hr_free(&r);
+	/* Solved and rated: the member who handled it earns by the case rule, once. */
+	char ref[32];
+	snprintf(ref, sizeof ref, "case:%lld", (long long)id);
+	assert_int_equal(SQL_INT("SELECT count(*) FROM points_outcomes WHERE rule = 'case_solved'"
+	                         " AND outcome_ref = ? AND person_id = (SELECT person_id FROM users"
+	                         " WHERE username = 'dangyuan')",
+	                         "t", ref),
+	                 1);
 
+	/* Whether the public (Open311) view shows the description is staff's decision. */
+	act(jumin, id, "publish", "{\"public\":true}", 403, &r);
+	hr_free(&r);
+	act_ok(shequ, id, "publish", "{\"public\":true}", "closed");
+	assert_int_equal(SQL_INT("SELECT public FROM cases WHERE id = ?", "i", id), 1);
+	get_case(jumin, id, 200, &r);
+	assert_int_equal(json_array_size(json_object_get(r.json, "timeline")), 6);
+	hr_free(&r);
+	act_ok(shequ, id, "publish", "{\"public\":false}", "closed");
 	/* The timeline keeps who and when for every step. */
 	get_case(jumin, id, 200, &r);
 	json_t *tl = json_object_get(r.json, "timeline");
-	assert_int_equal(json_array_size(tl), 5);
+	assert_int_equal(json_array_size(tl), 7);
 	const char *steps[] = {"submit", "accept", "assign", "reply", "rate"};
 	for (size_t i = 0; i < 5; i++) {
 		json_t *ev = json_array_get(tl, i);

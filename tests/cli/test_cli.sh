@@ -64,6 +64,20 @@ expect_exit 1 "migrate refuses a newer database" -- "$XF" migrate --db "$D/new.d
 expect_exit 0 "demo --generate-only" -- "$XF" demo --generate-only --db "$D/demo.db" --password firstpass1
 expect_grep "demo counts places" "135" "$D/out"
 
+# The points ledger of a fresh demo replays to every balance; a balance changed behind the
+# ledger's back is found and named.
+expect_exit 0 "points verify on the demo" -- "$XF" points verify --db "$D/demo.db"
+expect_grep "points verify says consistent" "积分账本一致" "$D/out"
+cp "$D/demo.db" "$D/pts.db"
+acct=$(sqlite3 "$D/pts.db" "SELECT min(id) FROM points_accounts WHERE kind = 'person' AND credits_posted > 0")
+sqlite3 "$D/pts.db" "UPDATE points_accounts SET credits_posted = credits_posted + 5 WHERE id = $acct"
+expect_exit 1 "points verify finds a corrupted balance" -- "$XF" points verify --db "$D/pts.db"
+expect_grep "points verify names the account" "账户 $acct" "$D/err"
+sqlite3 "$D/pts.db" "UPDATE points_accounts SET credits_posted = credits_posted - 5 WHERE id = $acct; DELETE FROM points_pending"
+sqlite3 "$D/pts.db" "INSERT INTO points_pending SELECT seq, debit_account, credit_account, amount, 0 FROM points_transfers WHERE phase = 'single' LIMIT 1"
+expect_exit 1 "points verify finds a reservation without a pending transfer" -- "$XF" points verify --db "$D/pts.db"
+expect_exit 2 "points without verify is a usage error" -- "$XF" points --db "$D/pts.db"
+
 # Serve the demo on an ephemeral port.
 "$XF" serve --db "$D/demo.db" --listen 127.0.0.1:0 --access-log "$D/access.log" \
   --trusted-proxy 127.0.0.1 --per-ip-limit 50 >"$D/serve.out" 2>"$D/serve.err" &
@@ -90,7 +104,7 @@ expect_exit 0 "demo --password resets passwords while serving" -- "$XF" demo --g
 
 expect_exit 0 "backup FILE --db (positional first)" -- "$XF" backup "$D/bk1.db" --db "$D/demo.db"
 expect_exit 0 "backup --db FILE (flag first)" -- "$XF" backup --db "$D/demo.db" "$D/bk2.db"
-[ "$(sqlite3 "$D/bk1.db" 'SELECT count(*) FROM users')" = 13 ] && ok "backup holds the accounts" || bad "backup holds the accounts"
+[ "$(sqlite3 "$D/bk1.db" 'SELECT count(*) FROM users')" = 14 ] && ok "backup holds the accounts" || bad "backup holds the accounts"
 [ "$(sqlite3 "$D/bk2.db" 'PRAGMA integrity_check')" = ok ] && ok "backup passes integrity_check" || bad "backup integrity"
 expect_exit 1 "backup refuses to overwrite" -- "$XF" backup "$D/bk1.db" --db "$D/demo.db"
 expect_exit 2 "backup needs a file name" -- "$XF" backup --db "$D/demo.db"

@@ -69,6 +69,81 @@ static void test_paths_and_queries_are_decoded_strictly(void **state)
 	req_free(r);
 }
 
+static void test_placeholders_take_ids_codes_and_leave_suffixes(void **state)
+{
+	/* {id} and {n}: positive integers, in order. */
+	struct req *r = mk("GET", "/api/cases/12/photos/3");
+	assert_int_equal(http_route(r), XF_OK);
+	assert_string_equal(r->route->pattern, "/api/cases/{id}/photos/{n}");
+	assert_int_equal(r->nparams, 2);
+	assert_int_equal(r->params[0], 12);
+	assert_int_equal(r->params[1], 3);
+	req_free(r);
+	/* An id before a suffix; the suffix chooses the route. */
+	r = mk("GET", "/open311/v2/requests/42.xml");
+	assert_int_equal(http_route(r), XF_OK);
+	assert_string_equal(r->route->pattern, "/open311/v2/requests/{id}.xml");
+	assert_int_equal(r->params[0], 42);
+	req_free(r);
+	/* Another name: a code of [A-Za-z0-9_-], at most 64 characters. */
+	r = mk("GET", "/open311/v2/services/road_light.json");
+	assert_int_equal(http_route(r), XF_OK);
+	assert_string_equal(r->route->pattern, "/open311/v2/services/{code}.json");
+	assert_string_equal(r->code, "road_light");
+	req_free(r);
+	r = mk("GET", "/open311/v2/tokens/Ab-_9.json");
+	assert_int_equal(http_route(r), XF_OK);
+	assert_string_equal(r->code, "Ab-_9");
+	req_free(r);
+	const char *no[] = {"/open311/v2/requests/0.json",
+	                    "/open311/v2/requests/x.json",
+	                    "/open311/v2/requests/42.yaml",
+	                    "/open311/v2/requests/42",
+	                    "/open311/v2/services/a.b.json",
+	                    "/open311/v2/services/.json",
+	                    "/open311/v2/services/a%20b.json",
+	                    "/api/cases/1/photos/x",
+	                    "/api/cases/1/photos/0"};
+	for (size_t i = 0; i < XF_ARRAY_LEN(no); i++) {
+		r = mk("GET", no[i]);
+		if (http_route(r) == XF_OK)
+			fail_msg("%s matched %s", no[i], r->route->pattern);
+		req_free(r);
+	}
+	char long_code[100] = "/open311/v2/services/";
+	memset(long_code + strlen(long_code), 'a', 65);
+	strcat(long_code, ".json");
+	r = mk("GET", long_code);
+	assert_int_not_equal(http_route(r), XF_OK);
+	req_free(r);
+}
+
+static void test_form_bodies_are_decoded_strictly(void **state)
+{
+	struct req *r = mk("POST", "/open311/v2/requests.json");
+	req_add_header(r, "Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
+	buf_puts(&r->body, "service_code=road_light&description=%E8%B7%AF%E7%81%AF+bad&x=");
+	assert_int_equal(req_form_parse(r), XF_OK);
+	assert_string_equal(req_form(r, "service_code"), "road_light");
+	assert_string_equal(req_form(r, "description"), "路灯 bad");
+	assert_string_equal(req_form(r, "x"), "");
+	assert_null(req_form(r, "api_key"));
+	req_free(r);
+	r = mk("POST", "/open311/v2/requests.json");
+	req_add_header(r, "Content-Type", "application/x-www-form-urlencoded");
+	buf_puts(&r->body, "a=%ZZ");
+	assert_int_not_equal(req_form_parse(r), XF_OK);
+	assert_string_equal(r->err.code, "bad_form");
+	assert_null(req_form(r, "a"));
+	req_free(r);
+	r = mk("POST", "/open311/v2/requests.json");
+	req_add_header(r, "Content-Type", "application/json");
+	buf_puts(&r->body, "a=1");
+	assert_int_not_equal(req_form_parse(r), XF_OK);
+	assert_string_equal(r->err.code, "unsupported_media_type");
+	req_free(r);
+}
+
 static void test_cookies_and_headers_are_found_by_name(void **state)
 {
 	struct req *r = mk("GET", "/api/me");
@@ -112,6 +187,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_known_routes_match_and_unknown_ones_do_not),
 	    cmocka_unit_test(test_paths_and_queries_are_decoded_strictly),
+	    cmocka_unit_test(test_placeholders_take_ids_codes_and_leave_suffixes),
+	    cmocka_unit_test(test_form_bodies_are_decoded_strictly),
 	    cmocka_unit_test(test_cookies_and_headers_are_found_by_name),
 	    cmocka_unit_test(test_openapi_lists_every_route_and_is_valid_json),
 	};

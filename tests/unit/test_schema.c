@@ -57,14 +57,14 @@ static const char *type_class(const char *t)
 static void sqlite_facts(struct db *db, struct facts *f)
 {
 	struct xf_err e;
-	char tables[32][64];
+	char tables[64][64];
 	int nt = 0;
 	struct db_stmt *st = db_prep(db,
 	                             "SELECT name, sql FROM sqlite_master WHERE type = 'table'"
 	                             " AND name NOT LIKE 'sqlite_%' ORDER BY name",
 	                             &e);
 	assert_non_null(st);
-	while (db_step(st, &e) == DB_ROW && nt < 32) {
+	while (db_step(st, &e) == DB_ROW && nt < 64) {
 		snprintf(tables[nt], 64, "%s", db_col_text(st, 0));
 		const char *sql = db_col_text(st, 1);
 		int checks = 0;
@@ -132,7 +132,7 @@ static void sqlite_facts(struct db *db, struct facts *f)
 static void pg_facts(struct db *db, struct facts *f)
 {
 	struct xf_err e;
-	char tables[32][64];
+	char tables[64][64];
 	int nt = 0;
 	struct db_stmt *st = db_prep(
 	    db,
@@ -144,7 +144,7 @@ static void pg_facts(struct db *db, struct facts *f)
 	    &e);
 	if (!st)
 		fail_msg("%s", e.message);
-	while (db_step(st, &e) == DB_ROW && nt < 32) {
+	while (db_step(st, &e) == DB_ROW && nt < 64) {
 		snprintf(tables[nt], 64, "%s", db_col_text(st, 0));
 		add(f, "table %s checks=%d", tables[nt], (int)db_col_int(st, 1));
 		nt++;
