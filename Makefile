@@ -4,7 +4,7 @@ DEMO_DB ?= $(BUILD)/xingfu-demo.db
 DEMO_PASSWORD ?= xingfu-demo
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all deps build run test test-release test-asan format-check fuzz clean
+.PHONY: all deps build run test test-release test-asan format-check fuzz clean install
 
 all: build
 
@@ -16,6 +16,14 @@ $(BUILD)/build.ninja:
 
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD)
+
+# Install into PREFIX (default /usr/local) under DESTDIR (for packaging: make install
+# DESTDIR=/tmp/x): see packaging/ and docs/OPERATIONS.md. Builds first if needed.
+PREFIX ?= /usr/local
+install: $(BUILD)/build.ninja
+	cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
+	cmake --build $(BUILD)
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD)
 
 run: build
 	$(BUILD)/xingfu demo --db $(DEMO_DB) --password $(DEMO_PASSWORD) --listen 127.0.0.1:8080

@@ -2,6 +2,7 @@
 #ifndef XF_API_H
 #define XF_API_H
 
+#include "../auth/actor.h"
 #include "../http/http.h"
 
 /* core_api.c */
@@ -9,6 +10,8 @@ int api_healthz(struct req *r);
 int api_openapi(struct req *r);
 int api_system_status(struct req *r);
 int api_test_clock(struct req *r);
+/* metrics_api.c */
+int api_metrics(struct req *r);
 extern const struct jv_field api_test_clock_body[];
 
 /* session_api.c */
@@ -111,6 +114,10 @@ int api_open311_request_create(struct req *r);
 void api_open311_error(struct req *r);
 void api_cases_schedule(struct app *app);
 
+/* ops.c: run an operation on a reader (query as JSON) or inside a write job (body). */
+int api_op_read(struct req *r, actor_op op);
+int api_op_write(struct req *r, actor_op op);
+
 /* coop_api.c */
 int api_registrations_list(struct req *r);
 int api_registration_create(struct req *r);
@@ -156,6 +163,48 @@ extern const struct jv_field api_registration_body[], api_decision_body[], api_p
     api_arrive_body[], api_roster_body[], api_agreement_body[], api_item_body[],
     api_item_claim_body[], api_item_progress_body[], api_matches_run_body[], api_tags_body[];
 void api_coop_schedule(struct app *app);
+
+/* funds_api.c */
+int api_fund_rules_list(struct req *r);
+int api_fund_rules_create(struct req *r);
+int api_funds_list(struct req *r);
+int api_funds_create(struct req *r);
+int api_funds_get(struct req *r);
+int api_expenditures_list(struct req *r);
+int api_expenditure_create(struct req *r);
+int api_expenditure_get(struct req *r);
+int api_expenditure_approve(struct req *r);
+int api_expenditure_reject(struct req *r);
+int api_expenditure_pay(struct req *r);
+int api_funds_disclosure(struct req *r);
+int api_funds_report(struct req *r);
+int api_centres_list(struct req *r);
+int api_centres_create(struct req *r);
+int api_centres_get(struct req *r);
+int api_centre_project_create(struct req *r);
+int api_centre_project_done(struct req *r);
+int api_liuyou_get(struct req *r);
+int api_liuyou_put(struct req *r);
+int api_venues_list(struct req *r);
+int api_venues_create(struct req *r);
+int api_bookings_list(struct req *r);
+int api_bookings_create(struct req *r);
+int api_booking_approve(struct req *r);
+int api_booking_reject(struct req *r);
+int api_booking_cancel(struct req *r);
+int api_booking_code(struct req *r);
+int api_booking_arrive(struct req *r);
+int api_cadres_list(struct req *r);
+int api_cadres_create(struct req *r);
+int api_cadres_get(struct req *r);
+int api_cadre_certificate_add(struct req *r);
+int api_cadre_event_add(struct req *r);
+int api_cadres_report(struct req *r);
+int api_voucher_add(struct req *r);
+extern const struct jv_field api_fund_rules_body[], api_fund_body[], api_expenditure_body[],
+    api_note_body[], api_centre_body[], api_centre_project_body[], api_liuyou_body[],
+    api_venue_body[], api_booking_body[], api_code_body[], api_cadre_body[], api_certificate_body[],
+    api_cadre_event_body[];
 
 /* import_api.c */
 int api_import(struct req *r);

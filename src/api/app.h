@@ -35,6 +35,8 @@ struct app_config {
 	int audit_retention_days;   /* at least 180 */
 	int sms_per_phone_per_hour; /* codes sent to one number (5) */
 	int sms_per_ip_per_hour;    /* codes requested from one address (20) */
+	char metrics_token[132]; /* Bearer token for GET /metrics from outside loopback ("" = none)
+	                          */
 };
 
 struct rate_limiter;

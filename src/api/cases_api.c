@@ -109,16 +109,8 @@ const struct jv_field api_case_settings_body[] = {
 
 static int settings_write(struct db *db, struct req *r, struct xf_err *err)
 {
-	char v[24];
-	int rc = XF_OK;
-	if (json_object_get(r->json, "followup_percent")) {
-		snprintf(v, sizeof v, "%lld", (long long)jv_int(r->json, "followup_percent", 10));
-		rc = store_meta_set(db, "cases.followup_pct", v, err);
-	}
-	if (rc == XF_OK && json_object_get(r->json, "autoclose_days")) {
-		snprintf(v, sizeof v, "%lld", (long long)jv_int(r->json, "autoclose_days", 7));
-		rc = store_meta_set(db, "cases.autoclose_days", v, err);
-	}
+	int rc = cases_settings_put(db, (int)jv_int(r->json, "followup_percent", -1),
+	                            (int)jv_int(r->json, "autoclose_days", -1), err);
 	int pct, days;
 	if (rc != XF_OK || (rc = cases_settings(db, &pct, &days, err)) != XF_OK)
 		return rc;

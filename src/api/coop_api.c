@@ -1,5 +1,5 @@
-/* 双报到 and co-building over HTTP. Each handler is one line: reads run coop_* on a reader
- * with the query string as a JSON object, writes run it inside a write job with the
+/* 双报到 and co-building over HTTP. Each handler is one line, run by src/api/ops.c: reads
+ * on a reader with the query string as a JSON object, writes inside a write job with the
  * checked body. Who may do what is decided in src/coop/coop.c (staff inside their area,
  * members for their communities, unit contacts for their unit). */
 #include "api.h"
@@ -12,91 +12,15 @@
 
 #include <string.h>
 
-/* Query parameters the lists understand; numeric ones become integers. */
-static const struct {
-	const char *name;
-	bool number;
-} query_keys[] = {{"status", false}, {"place", true},   {"mine", true},
-                  {"from", true},    {"to", true},      {"year", true},
-                  {"org_id", true},  {"quarter", true}, {"item_id", true}};
-
-static int query_json(struct req *r, json_t **out)
-{
-	json_t *q = json_object();
-	for (size_t i = 0; i < XF_ARRAY_LEN(query_keys); i++) {
-		const char *v = req_query(r, query_keys[i].name);
-		if (!v)
-			continue;
-		if (!query_keys[i].number) {
-			if (strlen(v) > 32) {
-				json_decref(q);
-				return xf_fail_field(&r->err, XF_EINVAL, "validation_failed",
-				                     query_keys[i].name, "参数过长");
-			}
-			json_object_set_new(q, query_keys[i].name, json_string(v));
-			continue;
-		}
-		int64_t n;
-		if (!parse_i64(v, &n) || n < 0) {
-			json_decref(q);
-			return xf_fail_field(&r->err, XF_EINVAL, "validation_failed",
-			                     query_keys[i].name, "%s 应为非负整数",
-			                     query_keys[i].name);
-		}
-		json_object_set_new(q, query_keys[i].name, json_integer(n));
-	}
-	*out = q;
-	return XF_OK;
-}
-
-static int coop_read(struct req *r, coop_op op)
-{
-	struct db *db = store_reader(r->app->store, &r->err);
-	json_t *q = NULL, *out;
-	if (!db || query_json(r, &q) != XF_OK)
-		return r->err.status;
-	struct coop_actor a;
-	coop_actor_from_user(&r->user, &a);
-	int rc = op(db, &a, q, r->nparams ? r->params[0] : 0, clock_now(), &out, &r->err);
-	json_decref(q);
-	if (rc != XF_OK)
-		return rc;
-	resp_take_json(r, 200, out);
-	return XF_OK;
-}
-
-static int coop_write_job(struct db *db, struct req *r, struct xf_err *err)
-{
-	coop_op op = (coop_op)r->write_arg;
-	struct coop_actor a;
-	coop_actor_from_user(&r->user, &a);
-	json_t *out;
-	int64_t id = r->nparams ? r->params[0] : 0;
-	int rc = op(db, &a, r->json, id, clock_now(), &out, err);
-	if (rc != XF_OK)
-		return rc;
-	snprintf(r->audit_object, sizeof r->audit_object, "%s",
-	         r->path + (strncmp(r->path, "/api/", 5) == 0 ? 5 : 0));
-	resp_take_json(
-	    r, r->route->method == HTTP_POST && !id && strstr(r->path, "/run") == NULL ? 201 : 200,
-	    out);
-	return XF_OK;
-}
-
-static int coop_write(struct req *r, coop_op op)
-{
-	return req_write(r, coop_write_job, (void *)op);
-}
-
 #define READ(name, fn)                                                                             \
 	int name(struct req *r)                                                                    \
 	{                                                                                          \
-		return coop_read(r, fn);                                                           \
+		return api_op_read(r, fn);                                                         \
 	}
 #define WRITE(name, fn)                                                                            \
 	int name(struct req *r)                                                                    \
 	{                                                                                          \
-		return coop_write(r, fn);                                                          \
+		return api_op_write(r, fn);                                                        \
 	}
 
 READ(api_registrations_list, coop_registrations_list)

@@ -486,7 +486,7 @@ static int settings_write(struct db *db, struct req *r, struct xf_err *err)
 {
 	char v[24];
 	snprintf(v, sizeof v, "%lld", (long long)jv_int(r->json, "gift_daily_limit", 0));
-	int rc = store_meta_set(db, "points.gift_daily_limit", v, err);
+	int rc = points_gift_limit_set(db, jv_int(r->json, "gift_daily_limit", 0), err);
 	json_t *out;
 	if (rc == XF_OK && (rc = points_rules_json(db, &out, err)) == XF_OK)
 		resp_take_json(r, 200, out);

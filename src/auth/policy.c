@@ -59,6 +59,19 @@ static const struct {
     {"cases.configure", {"admin"}},
     /* 双报到 and co-building: approving registrations, posts, wishes, activities and their
      * rosters, agreements and matching inside one's area. */
+    /* 重心下移: reading funds, asking to spend, approving (the rule says which role at
+     * each step), setting up funds, centres and venues, publishing the rules; cadres, and
+     * their pay only where needed. */
+    {"funds.read",
+     {"admin", "district_official", "street_official", "community_official", "approver"}},
+    {"funds.request", {"admin", "street_official", "community_official"}},
+    {"funds.approve",
+     {"admin", "district_official", "street_official", "community_official", "approver"}},
+    {"funds.manage", {"admin", "district_official", "street_official", "community_official"}},
+    {"funds.rules", {"admin"}},
+    {"cadres.read", {"admin", "district_official", "street_official", "community_official"}},
+    {"cadres.manage", {"admin", "district_official", "street_official", "community_official"}},
+    {"cadres.pay", {"admin", "district_official", "street_official"}},
     {"coop.manage",
      {"admin", "district_official", "street_official", "community_official", "grid_worker"}},
     {"cases.report",

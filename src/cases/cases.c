@@ -275,6 +275,35 @@ int cases_tier_put(struct db *db, const char *tier, int64_t dispatch_s, int64_t 
 	return rc == DB_DONE ? XF_OK : rc;
 }
 
+int cases_settings_put(struct db *db, int followup_pct, int autoclose_days, struct xf_err *err)
+{
+	if (followup_pct != -1 && (followup_pct < 0 || followup_pct > 100))
+		return xf_fail_field(err, XF_EINVAL, "out_of_range", "followup_percent",
+		                     "回访抽样比例应在 0 到 100 之间");
+	if (autoclose_days != -1 && (autoclose_days < 1 || autoclose_days > 60))
+		return xf_fail_field(err, XF_EINVAL, "out_of_range", "autoclose_days",
+		                     "答复后自动办结天数应在 1 到 60 之间");
+	char v[24];
+	int rc = XF_OK;
+	if (followup_pct != -1) {
+		snprintf(v, sizeof v, "%d", followup_pct);
+		rc = store_meta_set(db, "cases.followup_pct", v, err);
+	}
+	if (rc == XF_OK && autoclose_days != -1) {
+		snprintf(v, sizeof v, "%d", autoclose_days);
+		rc = store_meta_set(db, "cases.autoclose_days", v, err);
+	}
+	return rc;
+}
+
+int cases_overdue_count(struct db *db, int64_t now, int64_t *n, struct xf_err *err)
+{
+	return db_int(db, err, n,
+	              "SELECT count(*) FROM cases WHERE status IN " OPEN_STATES
+	              " AND (due_at < ? OR (status = 'submitted' AND dispatch_due_at < ?))",
+	              "ii", now, now);
+}
+
 int cases_settings(struct db *db, int *followup_pct, int *autoclose_days, struct xf_err *err)
 {
 	char v[32];

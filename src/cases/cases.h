@@ -92,6 +92,10 @@ int cases_tier_put(struct db *db, const char *tier, int64_t dispatch_s, int64_t 
 /* Settings kept in meta: the share of closed cases drawn for a 回访 call (percent, default
  * 10) and the days after a reply before an unrated case closes (default 7). */
 int cases_settings(struct db *db, int *followup_pct, int *autoclose_days, struct xf_err *err);
+/* Change them (-1 leaves one as it is): 0–100 percent, 1–60 days; else out_of_range. */
+int cases_settings_put(struct db *db, int followup_pct, int autoclose_days, struct xf_err *err);
+/* Open cases past their reply deadline, or still unaccepted past the dispatch deadline. */
+int cases_overdue_count(struct db *db, int64_t now, int64_t *n, struct xf_err *err);
 
 /* Scheduled: escalate overdue cases one level up, remind handlers before a deadline, close
  * replies left unrated. Returns through *escalated etc. how much it did. */

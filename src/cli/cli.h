@@ -25,7 +25,9 @@ struct cli_opts {
 	const char *scope;
 	const char *expires;
 	const char *new_key_file;
+	const char *config; /* --config FILE (any command), else $XINGFU_CONFIG */
 	bool generate_only;
+	bool dry_run;
 	bool force;
 	const char *pos[8];
 	int npos;
@@ -36,9 +38,14 @@ struct cli_opts {
  * Prints a one-line hint and returns CLI_EXIT_USAGE on a usage error, else CLI_EXIT_OK. */
 int cli_parse(const char *cmd, int argc, char **argv, const char *allowed, int max_pos,
               struct cli_opts *o);
-/* The database target: --db, else $XINGFU_DB, else fallback. */
+/* The configuration file loaded by cli_parse (--config or $XINGFU_CONFIG), or NULL. */
+struct config;
+const struct config *cli_config(void);
+void cli_config_release(void);
+/* The database target: --db, else $XINGFU_DB, else the config file's db, else fallback. */
 const char *cli_db(const struct cli_opts *o, const char *fallback);
-/* The key file: --key-file, else $XINGFU_KEY_FILE, else "<db>.key". Result is static. */
+/* The key file: --key-file, else $XINGFU_KEY_FILE, else the config file's key_file, else
+ * "<db>.key". Result is static. */
 const char *cli_key_file(const struct cli_opts *o, const char *db);
 const char *cli_listen(const struct cli_opts *o);
 int cli_fail(const struct xf_err *err);
@@ -60,5 +67,9 @@ int cmd_audit(int argc, char **argv);
 int cmd_rotate_key(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_points(int argc, char **argv);
+int cmd_config(int argc, char **argv);
+/* Print a configuration file's problems as "FILE 第 N 行 / line N：code：message". */
+struct config_problems;
+void cli_config_print_problems(const char *path, const struct config_problems *p);
 
 #endif

@@ -96,13 +96,52 @@ int cmd_init(int argc, char **argv)
 	return CLI_EXIT_OK;
 }
 
+static void print_step(const char *what, void *ctx)
+{
+	(*(int *)ctx)++;
+	printf("  %s\n", what);
+}
+
+/* --dry-run: what migrate would do, on a read-only connection. */
+static int migrate_plan(const char *path)
+{
+	struct xf_err err;
+	xf_err_clear(&err);
+	struct db *db;
+	if (!db_is_postgres_url(path) && !file_exists(path)) {
+		fprintf(stderr, "xingfu: 数据库 %s 不存在\n", path);
+		return CLI_EXIT_FAIL;
+	}
+	if (db_open(path, DB_OPEN_READER, &db, &err) != XF_OK)
+		return cli_fail(&err);
+	int64_t v = 0;
+	int steps = 0;
+	if (store_db_version(db, &v, &err) != XF_OK) {
+		db_close(db);
+		return cli_fail(&err);
+	}
+	printf("数据库 %s：结构版本 %lld，本程序 %d。\n", path, (long long)v,
+	       store_schema_version());
+	if (store_migrate_plan(db, print_step, &steps, &err) != XF_OK) {
+		db_close(db);
+		return cli_fail(&err);
+	}
+	db_close(db);
+	printf(steps ? "以上 %d 步将由 xingfu migrate 执行；本次演练未做任何改动（--dry-run）。\n"
+	             : "无需迁移（%d 步）；本次演练未做任何改动（--dry-run）。\n",
+	       steps);
+	return CLI_EXIT_OK;
+}
+
 int cmd_migrate(int argc, char **argv)
 {
 	struct cli_opts o;
-	int rc = cli_parse("migrate", argc, argv, "db", 0, &o);
+	int rc = cli_parse("migrate", argc, argv, "db,dry-run", 0, &o);
 	if (rc)
 		return rc;
 	const char *path = cli_db(&o, "xingfu.db");
+	if (o.dry_run)
+		return migrate_plan(path);
 	struct xf_err err;
 	xf_err_clear(&err);
 	struct db *db;
@@ -116,6 +155,8 @@ int cmd_migrate(int argc, char **argv)
 	db_close(db);
 	if (before == store_schema_version())
 		printf("数据库 %s 已是最新结构（版本 %lld）。\n", path, (long long)before);
+	else if (before == 0)
+		printf("数据库 %s 已创建到版本 %d。\n", path, store_schema_version());
 	else
 		printf("数据库 %s 已从版本 %lld 升级到 %d。\n", path, (long long)before,
 		       store_schema_version());

@@ -19,17 +19,29 @@ static const struct command commands[] = {
      "创建数据库（不存在时）、应用所有迁移、生成密钥文件（权限 0600），\n"
      "并创建首个管理员账号，打印一次性密码（首次登录后须修改）。\n"
      "已存在的 xingfu 数据库不会被覆盖。"},
-    {"migrate", cmd_migrate, "xingfu migrate [--db FILE]", "把数据库升级到本程序的结构版本",
-     "依次应用尚未应用的迁移。数据库比程序新时拒绝执行。"},
+    {"migrate", cmd_migrate, "xingfu migrate [--db FILE] [--dry-run]",
+     "把数据库升级到本程序的结构版本",
+     "依次应用尚未应用的迁移，并修复早期发布版本留下的结构差异。数据库比程序新时拒绝执行。\n"
+     "--dry-run 只列出将要执行的步骤，不做任何改动（以只读方式打开数据库）。\n"
+     "升级前请先停止服务并备份（xingfu backup）。"},
     {"serve", cmd_serve,
-     "xingfu serve [--db FILE] [--listen ADDR] [--key-file FILE] [--access-log FILE]"
-     " [--outbox-log FILE] [--trusted-proxy IP,IP] [--per-ip-limit N]",
+     "xingfu serve [--config FILE] [--db FILE] [--listen ADDR] [--key-file FILE]"
+     " [--access-log FILE] [--outbox-log FILE] [--trusted-proxy IP,IP] [--per-ip-limit N]",
      "启动 HTTP 服务",
      "在 --listen（默认 127.0.0.1:8080）上提供 JSON API。访问日志为 JSON 行\n"
      "（默认写到标准输出，--access-log - 关闭写文件以外的输出）；通知默认写入\n"
      "<数据库>.outbox.log。--trusted-proxy 列出反向代理的地址（只信任它们的\n"
      "X-Forwarded-For）；--per-ip-limit 限制单个地址的并发连接数（默认 0 不限）。\n"
-     "Ctrl-C 或 SIGTERM 时处理完在途请求后退出。"},
+     "--config 读取配置文件（见 man xingfu）；命令行选项和环境变量优先于配置文件。\n"
+     "SIGHUP：重新读取配置文件并重新打开访问日志（配置有误时保持原配置）。\n"
+     "SIGTERM 或 Ctrl-C：停止接受连接，处理完在途请求、写入落盘后关闭数据库并退出 0。\n"
+     "GET /metrics：Prometheus 指标，仅本机或携带 metrics_token 可访问。"},
+    {"config", cmd_config, "xingfu config check [FILE] | xingfu config keys",
+     "检查配置文件；列出全部设置项",
+     "check：逐行检查配置文件（默认 /etc/xingfu/xingfu.conf），正确时退出码 0；\n"
+     "否则逐条列出“第 N 行 / line N”和原因（未知设置项、取值不对、重复……），退出码 1。\n"
+     "keys：列出全部设置项、取值、生效方式（SIGHUP 或重启）和说明。\n"
+     "所有命令都接受 --config FILE（或环境变量 XINGFU_CONFIG），从中读取 db 和 key_file。"},
     {"demo", cmd_demo,
      "xingfu demo [--scale small|city] [--db FILE] [--listen ADDR] [--password P]"
      " [--generate-only]",
@@ -74,7 +86,8 @@ static void print_usage(FILE *f)
 		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "  %-9s %s\n", "help", "显示某个命令的帮助：xingfu help serve");
 	fprintf(f, "\n环境变量：XINGFU_DB（数据库）、XINGFU_LISTEN（监听地址）、"
-	           "XINGFU_KEY_FILE（密钥文件）\n");
+	           "XINGFU_KEY_FILE（密钥文件）、XINGFU_CONFIG（配置文件）\n"
+	           "手册：man xingfu\n");
 }
 
 static int cmd_help(int argc, char **argv)
@@ -112,8 +125,11 @@ int main(int argc, char **argv)
 		return CLI_EXIT_FAIL;
 	}
 	for (size_t i = 0; i < XF_ARRAY_LEN(commands); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].run(argc - 1, argv + 1);
+		if (strcmp(argv[1], commands[i].name) == 0) {
+			int rc = commands[i].run(argc - 1, argv + 1);
+			cli_config_release();
+			return rc;
+		}
 	fprintf(stderr, "xingfu: 未知命令 %s；运行 xingfu help 查看全部命令\n", argv[1]);
 	return CLI_EXIT_USAGE;
 }

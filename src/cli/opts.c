@@ -2,12 +2,14 @@
 #include "cli.h"
 #include "../api/api.h"
 #include "../api/app.h"
+#include "../api/config.h"
 #include "../core/clock.h"
 #include "../core/crypto.h"
 #include "../core/log.h"
 #include "../core/pii.h"
 #include "../core/ratelimit.h"
 #include "../core/str.h"
+#include "../http/metrics.h"
 #include "../http/server.h"
 #include "../sched/outbox.h"
 #include "../sched/sched.h"
@@ -22,9 +24,65 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+/* The configuration file of this run (loaded once by cli_parse). */
+static struct config conf;
+static bool conf_loaded;
+static char conf_path[4096];
+
+const struct config *cli_config(void)
+{
+	return conf_loaded ? &conf : NULL;
+}
+
+void cli_config_release(void)
+{
+	if (conf_loaded)
+		config_free(&conf);
+	conf_loaded = false;
+}
+
+void cli_config_print_problems(const char *path, const struct config_problems *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		if (p->v[i].line)
+			fprintf(stderr, "%s 第 %d 行 / line %d：%s：%s\n", path, p->v[i].line,
+			        p->v[i].line, p->v[i].code, p->v[i].message);
+		else
+			fprintf(stderr, "%s：%s：%s\n", path, p->v[i].code, p->v[i].message);
+	}
+}
+
+/* Load --config (or $XINGFU_CONFIG) for any command; a bad file stops the command. */
+static int load_config(const char *cmd, const char *path)
+{
+	struct config_problems probs;
+	struct xf_err err;
+	xf_err_clear(&err);
+	cli_config_release();
+	if (config_load(path, &conf, &probs, &err) != XF_OK) {
+		fprintf(stderr, "xingfu %s: %s\n", cmd, err.message);
+		return CLI_EXIT_FAIL;
+	}
+	if (probs.n) {
+		cli_config_print_problems(path, &probs);
+		fprintf(stderr, "xingfu %s: 配置文件 %s 有 %zu 处错误（xingfu config check %s）\n",
+		        cmd, path, probs.n, path);
+		config_problems_free(&probs);
+		config_free(&conf);
+		return CLI_EXIT_FAIL;
+	}
+	config_problems_free(&probs);
+	snprintf(conf_path, sizeof conf_path, "%s", path);
+	conf_loaded = true;
+	return CLI_EXIT_OK;
+}
 
 static bool allowed_flag(const char *allowed, const char *name)
 {
+	if (strcmp(name, "config") == 0)
+		return true; /* every command reads its database and key file from it */
 	size_t n = strlen(name);
 	const char *p = allowed;
 	while (p && *p) {
@@ -66,7 +124,9 @@ int cli_parse(const char *cmd, int argc, char **argv, const char *allowed, int m
 	    {"scope", offsetof(struct cli_opts, scope), false},
 	    {"expires", offsetof(struct cli_opts, expires), false},
 	    {"new-key-file", offsetof(struct cli_opts, new_key_file), false},
+	    {"config", offsetof(struct cli_opts, config), false},
 	    {"generate-only", offsetof(struct cli_opts, generate_only), true},
+	    {"dry-run", offsetof(struct cli_opts, dry_run), true},
 	    {"force", offsetof(struct cli_opts, force), true},
 	};
 	memset(o, 0, sizeof *o);
@@ -109,7 +169,11 @@ int cli_parse(const char *cmd, int argc, char **argv, const char *allowed, int m
 			return usage_error(cmd, "选项需要一个值：", a);
 		*(const char **)field = val;
 	}
-	return CLI_EXIT_OK;
+	if (!o->config) {
+		const char *env = getenv("XINGFU_CONFIG");
+		o->config = env && *env ? env : NULL;
+	}
+	return o->config ? load_config(cmd, o->config) : CLI_EXIT_OK;
 }
 
 const char *cli_db(const struct cli_opts *o, const char *fallback)
@@ -117,7 +181,10 @@ const char *cli_db(const struct cli_opts *o, const char *fallback)
 	if (o->db)
 		return o->db;
 	const char *env = getenv("XINGFU_DB");
-	return env && *env ? env : fallback;
+	if (env && *env)
+		return env;
+	const char *c = config_get(cli_config(), "db");
+	return c ? c : fallback;
 }
 
 const char *cli_key_file(const struct cli_opts *o, const char *db)
@@ -128,6 +195,9 @@ const char *cli_key_file(const struct cli_opts *o, const char *db)
 	const char *env = getenv("XINGFU_KEY_FILE");
 	if (env && *env)
 		return env;
+	const char *c = config_get(cli_config(), "key_file");
+	if (c)
+		return c;
 	if (db_is_postgres_url(db))
 		return "xingfu.key"; /* a URL has no "beside": the working directory */
 	snprintf(path, sizeof path, "%s.key", db);
@@ -139,7 +209,10 @@ const char *cli_listen(const struct cli_opts *o)
 	if (o->listen)
 		return o->listen;
 	const char *env = getenv("XINGFU_LISTEN");
-	return env && *env ? env : "127.0.0.1:8080";
+	if (env && *env)
+		return env;
+	const char *c = config_get(cli_config(), "listen");
+	return c ? c : "127.0.0.1:8080";
 }
 
 int cli_fail(const struct xf_err *err)
@@ -193,12 +266,125 @@ int cli_key_ready(const char *keyf, bool create, struct db *db, struct xf_err *e
 	return XF_OK;
 }
 
+/* Where the access log goes: --access-log, else the config file's access_log, else stdout;
+ * "-" is nowhere. *out is NULL for nowhere. */
+static int open_access_log(const struct cli_opts *o, const struct config *c, FILE **out)
+{
+	const char *path = o->access_log ? o->access_log : config_get(c, "access_log");
+	*out = stdout;
+	if (!path)
+		return XF_OK;
+	if (strcmp(path, "-") == 0) {
+		*out = NULL;
+		return XF_OK;
+	}
+	*out = fopen(path, "a");
+	if (!*out) {
+		fprintf(stderr, "xingfu: 无法打开访问日志 %s\n", path);
+		return XF_EIO;
+	}
+	return XF_OK;
+}
+
+static void apply_log_level(const struct config *c)
+{
+	const char *v = config_get(c, "log_level");
+	if (!v)
+		return;
+	log_set_level(strcmp(v, "debug") == 0   ? LOG_DEBUG
+	              : strcmp(v, "warn") == 0  ? LOG_WARN
+	              : strcmp(v, "error") == 0 ? LOG_ERROR
+	                                        : LOG_INFO);
+}
+
+static int apply_db_fn(struct db *db, void *arg, struct xf_err *err)
+{
+	return config_apply_db(db, arg, err);
+}
+
+/* The notification gateways of the config file (SMS, WeChat) on the sender. */
+static void add_gateways(struct outbox_sender *sender, const struct config *c)
+{
+	static const char *const gw[][3] = {
+	    {"sms", "sms_webhook_url", "sms_webhook_secret"},
+	    {"wechat", "wechat_webhook_url", "wechat_webhook_secret"}};
+	for (size_t i = 0; i < XF_ARRAY_LEN(gw); i++) {
+		const char *url = config_get(c, gw[i][1]), *secret = config_get(c, gw[i][2]);
+		if (url && secret)
+			webhook_sender_gateway(sender, gw[i][0], url, secret);
+	}
+}
+
+static void warn_restart(const char *key, void *ctx)
+{
+	(void)ctx;
+	log_warn("配置项 %s 已修改，需要重启服务才能生效", key);
+}
+
+/* SIGHUP: reopen the access log (logrotate), and with a config file re-read it: the settings
+ * marked reloadable take effect, database settings are written again; a bad file changes
+ * nothing. */
+static void reload(struct app *app, const struct cli_opts *o, FILE **access)
+{
+	bool ok = true;
+	if (conf_loaded) {
+		struct config fresh;
+		struct config_problems probs;
+		struct xf_err err;
+		xf_err_clear(&err);
+		if (config_load(conf_path, &fresh, &probs, &err) != XF_OK) {
+			log_error("重新加载配置失败：%s；继续使用原配置", err.message);
+			metrics_reload(false);
+			return;
+		}
+		if (probs.n) {
+			cli_config_print_problems(conf_path, &probs);
+			log_error("配置文件 %s 有 %zu 处错误，未重新加载；继续使用原配置",
+			          conf_path, probs.n);
+			config_problems_free(&probs);
+			config_free(&fresh);
+			metrics_reload(false);
+			return;
+		}
+		config_problems_free(&probs);
+		if (config_has_db_settings(&fresh) &&
+		    store_write(app->store, apply_db_fn, &fresh, &err) != XF_OK) {
+			log_error("配置未能写入数据库：%s；继续使用原配置", err.message);
+			config_free(&fresh);
+			metrics_reload(false);
+			return;
+		}
+		config_restart_changes(&conf, &fresh, warn_restart, NULL);
+		config_apply_app(&fresh, &app->cfg, true);
+		apply_log_level(&fresh);
+		config_free(&conf);
+		conf = fresh;
+	}
+	FILE *f;
+	if (open_access_log(o, cli_config(), &f) != XF_OK) {
+		ok = false;
+	} else {
+		FILE *old = log_set_access(f);
+		if (old && old != stdout && old != f)
+			fclose(old);
+		*access = f;
+	}
+	metrics_reload(ok);
+	log_info("已重新加载%s", conf_loaded ? "配置并重新打开访问日志" : "（重新打开访问日志）");
+}
+
 int cli_serve_db(const char *db, const struct cli_opts *o, bool print_demo_accounts,
                  const char *demo_password)
 {
 	struct xf_err err;
 	xf_err_clear(&err);
-	int per_ip = 0;
+	const struct config *c = cli_config();
+	struct app app = {0};
+	app_config_defaults(&app.cfg);
+	if (c) {
+		config_apply_app(c, &app.cfg, false);
+		apply_log_level(c);
+	}
 	if (o->per_ip_limit) {
 		int64_t n;
 		if (!parse_i64(o->per_ip_limit, &n) || n < 0 || n > 100000) {
@@ -206,27 +392,24 @@ int cli_serve_db(const char *db, const struct cli_opts *o, bool print_demo_accou
 			        "xingfu: --per-ip-limit 应为 0–100000 的整数（0 表示不限）\n");
 			return CLI_EXIT_USAGE;
 		}
-		per_ip = (int)n;
+		app.cfg.per_ip_limit = (int)n;
 	}
 	struct stat st;
 	if (!db_is_postgres_url(db) && stat(db, &st) != 0) {
 		fprintf(stderr, "xingfu: 数据库 %s 不存在；先运行 xingfu init --db %s\n", db, db);
 		return CLI_EXIT_FAIL;
 	}
-	struct app app = {0};
-	app_config_defaults(&app.cfg);
 	snprintf(app.cfg.listen, sizeof app.cfg.listen, "%s", cli_listen(o));
-	app.cfg.per_ip_limit = per_ip;
 	if (o->trusted_proxies)
 		snprintf(app.cfg.trusted_proxies, sizeof app.cfg.trusted_proxies, "%s",
 		         o->trusted_proxies);
 	if (o->outbox_log)
 		snprintf(app.cfg.outbox_log, sizeof app.cfg.outbox_log, "%s", o->outbox_log);
-	else
-		snprintf(app.cfg.outbox_log, sizeof app.cfg.outbox_log, "%s",
-		         db_is_postgres_url(db) ? "xingfu.outbox.log" : "");
-	if (!app.cfg.outbox_log[0])
+	else if (!app.cfg.outbox_log[0] && db_is_postgres_url(db))
+		snprintf(app.cfg.outbox_log, sizeof app.cfg.outbox_log, "xingfu.outbox.log");
+	else if (!app.cfg.outbox_log[0])
 		snprintf(app.cfg.outbox_log, sizeof app.cfg.outbox_log, "%s.outbox.log", db);
+	int64_t t0 = clock_mono_ms();
 	if (store_open(db, &app.store, &err) != XF_OK)
 		return cli_fail(&err);
 	struct db *rdb = store_reader(app.store, &err);
@@ -238,28 +421,32 @@ int cli_serve_db(const char *db, const struct cli_opts *o, bool print_demo_accou
 	if (rdb)
 		store_meta_get(rdb, "demo", demo, sizeof demo, &err);
 	app.demo = strcmp(demo, "1") == 0;
-	FILE *access = stdout;
-	if (o->access_log && strcmp(o->access_log, "-") != 0) {
-		access = fopen(o->access_log, "a");
-		if (!access) {
-			fprintf(stderr, "xingfu: 无法打开访问日志 %s\n", o->access_log);
-			store_close(app.store);
-			return CLI_EXIT_FAIL;
-		}
-	} else if (o->access_log) {
-		access = NULL;
+	/* The file's database settings, through the same functions as the API, before any
+	 * request can see the old ones. */
+	if (c && config_has_db_settings(c) &&
+	    store_write(app.store, apply_db_fn, (void *)c, &err) != XF_OK) {
+		store_close(app.store);
+		return cli_fail(&err);
+	}
+	FILE *access;
+	if (open_access_log(o, c, &access) != XF_OK) {
+		store_close(app.store);
+		return CLI_EXIT_FAIL;
 	}
 	log_set_access(access);
 	app.sender = webhook_sender_new(outbox_file_sender(app.cfg.outbox_log, &err));
+	if (c)
+		add_gateways(app.sender, c);
 	app.login_limiter = ratelimit_new(8192);
 	app.sched = sched_new();
 	api_core_schedule(&app);
 
-	/* Block the stop signals in every thread; this one waits for them. */
+	/* Block the stop and reload signals in every thread; this one waits for them. */
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
@@ -275,9 +462,10 @@ int cli_serve_db(const char *db, const struct cli_opts *o, bool print_demo_accou
 	char host[64];
 	int port;
 	server_parse_listen(app.cfg.listen, host, sizeof host, &port);
-	printf("xingfu %s 已启动：http://%s:%d/  （数据库 %s%s）\n", XF_VERSION,
+	printf("xingfu %s 已启动：http://%s:%d/  （数据库 %s%s，用时 %lld 毫秒）\n", XF_VERSION,
 	       strcmp(host, "0.0.0.0") == 0 ? "127.0.0.1" : host, server_port(srv),
-	       rdb ? db_target(rdb) : "", app.demo ? "，演示城市" : "");
+	       rdb ? db_target(rdb) : "", app.demo ? "，演示城市" : "",
+	       (long long)(clock_mono_ms() - t0));
 	if (print_demo_accounts) {
 		printf("演示账号（密码：%s）：\n",
 		       demo_password ? demo_password : "生成时打印的密码；用 --password 重设");
@@ -287,17 +475,25 @@ int cli_serve_db(const char *db, const struct cli_opts *o, bool print_demo_accou
 		    "  danwei 黄石公交集团 · wuye 物业 · shangdian 积分超市 · daibiao 党代表 · "
 		    "shenji 审计员 · shenpi 审批人\n");
 	}
-	printf("按 Ctrl-C 停止。\n");
+	printf("按 Ctrl-C 停止；SIGHUP 重新加载配置。\n");
 	fflush(stdout);
 	int sig;
-	sigwait(&set, &sig);
+	for (;;) {
+		sigwait(&set, &sig);
+		if (sig != SIGHUP)
+			break;
+		reload(&app, o, &access);
+	}
 	printf("正在停止……\n");
 	fflush(stdout);
+	/* In-flight requests are answered (their writes durable) before the scheduler stops and
+	 * the writer drains its queue and closes the database. */
 	server_stop(srv);
 	sched_free(app.sched);
 	outbox_sender_free(app.sender);
 	ratelimit_free(app.login_limiter);
 	store_close(app.store);
+	log_set_access(NULL);
 	if (access && access != stdout)
 		fclose(access);
 	printf("已停止。\n");

@@ -16,38 +16,24 @@
 
 #define CODE_WINDOW 300 /* an arrival code changes every 5 minutes */
 
-void coop_actor_from_user(const struct xf_user *u, struct coop_actor *a)
-{
-	a->user_id = u->id;
-	a->role = u->role;
-	a->place_id = u->place_id;
-	a->person_id = u->person_id;
-}
-
 /* ---- shared checks ---- */
 
 static bool inside(struct db *db, int64_t scope, int64_t place)
 {
-	struct xf_err e;
-	bool in = false;
-	return scope > 0 && place > 0 && authz_in_subtree(db, scope, place, &in, &e) == XF_OK && in;
+	return actor_inside(db, scope, place);
 }
 
-static bool staff_in(struct db *db, const struct coop_actor *a, int64_t place)
+static bool staff_in(struct db *db, const struct actor *a, int64_t place)
 {
-	return policy_allows(a->role, "coop.manage") && inside(db, a->place_id, place);
+	return actor_may(db, a, "coop.manage", place);
 }
 
-static int need_staff(struct db *db, const struct coop_actor *a, int64_t place, struct xf_err *err)
+static int need_staff(struct db *db, const struct actor *a, int64_t place, struct xf_err *err)
 {
-	if (!policy_allows(a->role, "coop.manage"))
-		return xf_fail(err, XF_EPERM, "forbidden", "没有权限执行此操作");
-	if (!inside(db, a->place_id, place))
-		return xf_fail(err, XF_EPERM, "out_of_scope", "该对象不在您的管辖范围内");
-	return XF_OK;
+	return actor_need(db, a, "coop.manage", place, err);
 }
 
-static int need_person(const struct coop_actor *a, struct xf_err *err)
+static int need_person(const struct actor *a, struct xf_err *err)
 {
 	if (!a->person_id)
 		return xf_fail(err, XF_EPERM, "no_person", "您的账号没有关联居民信息，请联系社区");
@@ -170,7 +156,7 @@ static json_t *page_of(json_t *items)
 static const char *const unit_kinds[] = {"resident_unit",    "unit_party", "enterprise",
                                          "enterprise_party", "social_org", NULL};
 
-int coop_registration_create(struct db *db, const struct coop_actor *a, json_t *body, int64_t id,
+int coop_registration_create(struct db *db, const struct actor *a, json_t *body, int64_t id,
                              int64_t now, json_t **out, struct xf_err *err)
 {
 	const char *kind = jv_str(body, "kind", "member");
@@ -263,7 +249,7 @@ int coop_registration_create(struct db *db, const struct coop_actor *a, json_t *
 	return XF_OK;
 }
 
-int coop_registrations_list(struct db *db, const struct coop_actor *a, json_t *q, int64_t id,
+int coop_registrations_list(struct db *db, const struct actor *a, json_t *q, int64_t id,
                             int64_t now, json_t **out, struct xf_err *err)
 {
 	const char *status = jv_str(q, "status", "");
@@ -322,7 +308,7 @@ int coop_registrations_list(struct db *db, const struct coop_actor *a, json_t *q
 	return XF_OK;
 }
 
-static int decide(struct db *db, const struct coop_actor *a, int64_t id, const char *to,
+static int decide(struct db *db, const struct actor *a, int64_t id, const char *to,
                   const char *note, int64_t now, json_t **out, struct xf_err *err)
 {
 	struct db_stmt *st = db_prep(
@@ -356,13 +342,13 @@ static int decide(struct db *db, const struct coop_actor *a, int64_t id, const c
 	return XF_OK;
 }
 
-int coop_registration_approve(struct db *db, const struct coop_actor *a, json_t *body, int64_t id,
+int coop_registration_approve(struct db *db, const struct actor *a, json_t *body, int64_t id,
                               int64_t now, json_t **out, struct xf_err *err)
 {
 	return decide(db, a, id, "approved", jv_str(body, "note", ""), now, out, err);
 }
 
-int coop_registration_reject(struct db *db, const struct coop_actor *a, json_t *body, int64_t id,
+int coop_registration_reject(struct db *db, const struct actor *a, json_t *body, int64_t id,
                              int64_t now, json_t **out, struct xf_err *err)
 {
 	return decide(db, a, id, "rejected", jv_str(body, "note", ""), now, out, err);
@@ -388,8 +374,18 @@ static int min_activities(struct db *db)
 	return store_meta_get(db, "coop.min_activities", v, sizeof v, &e) == XF_OK ? atoi(v) : 4;
 }
 
-int coop_service_report(struct db *db, const struct coop_actor *a, json_t *q, int64_t id,
-                        int64_t now, json_t **out, struct xf_err *err)
+int coop_min_activities_set(struct db *db, int n, struct xf_err *err)
+{
+	if (n < 1 || n > 100)
+		return xf_fail_field(err, XF_EINVAL, "out_of_range", "min_activities",
+		                     "在职党员每年最少参加活动次数应在 1 到 100 之间");
+	char v[16];
+	snprintf(v, sizeof v, "%d", n);
+	return store_meta_set(db, "coop.min_activities", v, err);
+}
+
+int coop_service_report(struct db *db, const struct actor *a, json_t *q, int64_t id, int64_t now,
+                        json_t **out, struct xf_err *err)
 {
 	int64_t org = jv_int(q, "org_id", 0), year = jv_int(q, "year", 0),
 	        quarter = jv_int(q, "quarter", 0), org_place = 0;
@@ -466,8 +462,8 @@ int coop_service_report(struct db *db, const struct coop_actor *a, json_t *q, in
 
 /* ---- service posts ---- */
 
-int coop_negative_list(struct db *db, const struct coop_actor *a, json_t *q, int64_t id,
-                       int64_t now, json_t **out, struct xf_err *err)
+int coop_negative_list(struct db *db, const struct actor *a, json_t *q, int64_t id, int64_t now,
+                       json_t **out, struct xf_err *err)
 {
 	struct db_stmt *st = db_prep(db, "SELECT ord, text FROM negative_list ORDER BY ord", err);
 	if (!st)
@@ -504,10 +500,10 @@ static int subtree(struct db *db, int64_t place, char lo[256], char hi[256], str
 
 /* The area a list shows: staff their grant's subtree (or a place inside it); others their
  * home community. */
-static int list_area(struct db *db, const struct coop_actor *a, json_t *q, char lo[256],
-                     char hi[256], struct xf_err *err)
+static int list_area(struct db *db, const struct actor *a, json_t *q, char lo[256], char hi[256],
+                     struct xf_err *err)
 {
-	int64_t place;
+	int64_t place = 0;
 	if (policy_allows(a->role, "coop.manage")) {
 		place = jv_int(q, "place", a->place_id);
 		if (!inside(db, a->place_id, place))
@@ -520,7 +516,7 @@ static int list_area(struct db *db, const struct coop_actor *a, json_t *q, char 
 	return subtree(db, place, lo, hi, err);
 }
 
-int coop_posts_list(struct db *db, const struct coop_actor *a, json_t *q, int64_t id, int64_t now,
+int coop_posts_list(struct db *db, const struct actor *a, json_t *q, int64_t id, int64_t now,
                     json_t **out, struct xf_err *err)
 {
 	char lo[256], hi[256];
@@ -558,8 +554,8 @@ int coop_posts_list(struct db *db, const struct coop_actor *a, json_t *q, int64_
 	return XF_OK;
 }
 
-int coop_post_create(struct db *db, const struct coop_actor *a, json_t *body, int64_t id,
-                     int64_t now, json_t **out, struct xf_err *err)
+int coop_post_create(struct db *db, const struct actor *a, json_t *body, int64_t id, int64_t now,
+                     json_t **out, struct xf_err *err)
 {
 	int64_t place = jv_int(body, "place_id", 0);
 	int rc = place_exists(db, place, "place_id", err);
@@ -591,8 +587,8 @@ int coop_post_create(struct db *db, const struct coop_actor *a, json_t *body, in
 	return XF_OK;
 }
 
-int coop_post_claim(struct db *db, const struct coop_actor *a, json_t *body, int64_t id,
-                    int64_t now, json_t **out, struct xf_err *err)
+int coop_post_claim(struct db *db, const struct actor *a, json_t *body, int64_t id, int64_t now,
+                    json_t **out, struct xf_err *err)
 {
 	int rc = need_person(a, err);
 	if (rc != XF_OK)
@@ -664,27 +660,27 @@ static int wish_load(struct db *db, int64_t id, struct wish *w, struct xf_err *e
 	return XF_OK;
 }
 
-static bool wish_owner(const struct coop_actor *a, const struct wish *w)
+static bool wish_owner(const struct actor *a, const struct wish *w)
 {
 	return (a->user_id && a->user_id == w->user) || (a->person_id && a->person_id == w->person);
 }
 
 /* Who may see a wish: its resident, its claimer, staff over it, members of its community
  * once it is approved. Others get 404. */
-static int wish_visible(struct db *db, const struct coop_actor *a, const struct wish *w,
+static int wish_visible(struct db *db, const struct actor *a, const struct wish *w,
                         struct xf_err *err)
 {
 	if (wish_owner(a, w) || (a->person_id && a->person_id == w->claimed_person) ||
 	    staff_in(db, a, w->place))
 		return XF_OK;
 	if (strcmp(w->status, "posted") != 0 && strcmp(w->status, "rejected") != 0 &&
-	    a->person_id && my_area(db, a->person_id, w->place))
+	    a->person_id && is_member(db, a->person_id) && my_area(db, a->person_id, w->place))
 		return XF_OK;
 	return xf_fail(err, XF_ENOTFOUND, "not_found", "没有这个微心愿");
 }
 
-int coop_wish_create(struct db *db, const struct coop_actor *a, json_t *body, int64_t id,
-                     int64_t now, json_t **out, struct xf_err *err)
+int coop_wish_create(struct db *db, const struct actor *a, json_t *body, int64_t id, int64_t now,
+                     json_t **out, struct xf_err *err)
 {
 	int64_t behalf = jv_int(body, "on_behalf_of", 0), person = a->person_id, user = a->user_id,
 	        entered = 0, place = jv_int(body, "place_id", 0), community = 0;
@@ -757,7 +753,7 @@ int coop_wish_create(struct db *db, const struct coop_actor *a, json_t *body, in
 
 /* A wish as the caller sees it: is_mine says it is the caller's own (a member's list also
  * holds the community's wishes to claim). */
-static json_t *wish_row(struct db_stmt *st, const struct coop_actor *a)
+static json_t *wish_row(struct db_stmt *st, const struct actor *a)
 {
 	int64_t me = a->person_id;
 	static const char *const labels[][2] = {{"posted", "待审核"},    {"approved", "待认领"},
@@ -784,7 +780,7 @@ static json_t *wish_row(struct db_stmt *st, const struct coop_actor *a)
 	return v;
 }
 
-int coop_wish_get(struct db *db, const struct coop_actor *a, json_t *q, int64_t id, int64_t now,
+int coop_wish_get(struct db *db, const struct actor *a, json_t *q, int64_t id, int64_t now,
                   json_t **out, struct xf_err *err)
 {
 	struct wish w;
@@ -805,7 +801,7 @@ int coop_wish_get(struct db *db, const struct coop_actor *a, json_t *q, int64_t 
 	return XF_OK;
 }
 
-int coop_wishes_list(struct db *db, const struct coop_actor *a, json_t *q, int64_t id, int64_t now,
+int coop_wishes_list(struct db *db, const struct actor *a, json_t *q, int64_t id, int64_t now,
                      json_t **out, struct xf_err *err)
 {
 	const char *status = jv_str(q, "status", "");
@@ -816,11 +812,12 @@ int coop_wishes_list(struct db *db, const struct coop_actor *a, json_t *q, int64
 	if (staff) {
 		if ((rc = list_area(db, a, q, lo, hi, err)) != XF_OK)
 			return rc;
-	} else if (a->person_id) {
+	} else if (a->person_id && is_member(db, a->person_id)) {
 		home = home_community(db, a->person_id);
 	}
-	/* Staff: their area. Others: their own wishes, those they claimed, and approved ones of
-	 * their communities (home or registered) to claim. */
+	/* Staff: their area. Others: their own wishes and those they claimed; party members also
+	 * the approved ones of their communities (home or registered) to claim — a resident does
+	 * not see other residents' wishes. */
 	struct db_stmt *st = db_prep(
 	    db,
 	    "SELECT " WISH_COLS WISH_FROM
@@ -856,8 +853,8 @@ int coop_wishes_list(struct db *db, const struct coop_actor *a, json_t *q, int64
 	return XF_OK;
 }
 
-int coop_wish_review(struct db *db, const struct coop_actor *a, json_t *body, int64_t id,
-                     int64_t now, json_t **out, struct xf_err *err)
+int coop_wish_review(struct db *db, const struct actor *a, json_t *body, int64_t id, int64_t now,
+                     json_t **out, struct xf_err *err)
 {
 	struct wish w;
 	int rc = wish_load(db, id, &w, err);
@@ -884,8 +881,8 @@ int coop_wish_review(struct db *db, const struct coop_actor *a, json_t *body, in
 	return coop_wish_get(db, a, NULL, id, now, out, err);
 }
 
-int coop_wish_claim(struct db *db, const struct coop_actor *a, json_t *body, int64_t id,
-                    int64_t now, json_t **out, struct xf_err *err)
+int coop_wish_claim(struct db *db, const struct actor *a, json_t *body, int64_t id, int64_t now,
+                    json_t **out, struct xf_err *err)
 {
 	struct wish w;
 	int rc = wish_load(db, id, &w, err);
@@ -944,8 +941,8 @@ int coop_wish_claim(struct db *db, const struct coop_actor *a, json_t *body, int
 	return coop_wish_get(db, a, NULL, id, now, out, err);
 }
 
-int coop_wish_fulfil(struct db *db, const struct coop_actor *a, json_t *body, int64_t id,
-                     int64_t now, json_t **out, struct xf_err *err)
+int coop_wish_fulfil(struct db *db, const struct actor *a, json_t *body, int64_t id, int64_t now,
+                     json_t **out, struct xf_err *err)
 {
 	struct wish w;
 	int rc = wish_load(db, id, &w, err);
@@ -969,8 +966,8 @@ int coop_wish_fulfil(struct db *db, const struct coop_actor *a, json_t *body, in
 	return coop_wish_get(db, a, NULL, id, now, out, err);
 }
 
-int coop_wish_confirm(struct db *db, const struct coop_actor *a, json_t *body, int64_t id,
-                      int64_t now, json_t **out, struct xf_err *err)
+int coop_wish_confirm(struct db *db, const struct actor *a, json_t *body, int64_t id, int64_t now,
+                      json_t **out, struct xf_err *err)
 {
 	struct wish w;
 	int rc = wish_load(db, id, &w, err);
@@ -1083,7 +1080,7 @@ static int insert_activity(struct db *db, int64_t place, const char *kind, const
 	return rc == DB_DONE ? XF_OK : rc;
 }
 
-int coop_activity_create(struct db *db, const struct coop_actor *a, json_t *body, int64_t id,
+int coop_activity_create(struct db *db, const struct actor *a, json_t *body, int64_t id,
                          int64_t now, json_t **out, struct xf_err *err)
 {
 	int64_t place = jv_int(body, "place_id", 0), starts = jv_int(body, "starts_at", 0),
@@ -1131,7 +1128,7 @@ int coop_activity_create(struct db *db, const struct coop_actor *a, json_t *body
 /* The caller's own line (ACT_COLS binds the person four times): the confirmed minutes (null
  * until the roster is confirmed), the arrival, the place on the waiting list (0: not waiting;
  * the first waiting moves up first, as coop_activity_cancel promotes). */
-static void bind_me(struct db_stmt *st, const struct coop_actor *a)
+static void bind_me(struct db_stmt *st, const struct actor *a)
 {
 	for (int k = 1; k <= 4; k++)
 		db_bind_int(st, k, a->person_id ? a->person_id : -1);
@@ -1155,8 +1152,8 @@ static json_t *activity_row(struct db_stmt *st)
 	return v;
 }
 
-int coop_activities_list(struct db *db, const struct coop_actor *a, json_t *q, int64_t id,
-                         int64_t now, json_t **out, struct xf_err *err)
+int coop_activities_list(struct db *db, const struct actor *a, json_t *q, int64_t id, int64_t now,
+                         json_t **out, struct xf_err *err)
 {
 	char lo[256], hi[256];
 	int rc = list_area(db, a, q, lo, hi, err);
@@ -1189,7 +1186,7 @@ int coop_activities_list(struct db *db, const struct coop_actor *a, json_t *q, i
 	return XF_OK;
 }
 
-int coop_activity_get(struct db *db, const struct coop_actor *a, json_t *q, int64_t id, int64_t now,
+int coop_activity_get(struct db *db, const struct actor *a, json_t *q, int64_t id, int64_t now,
                       json_t **out, struct xf_err *err)
 {
 	struct activity ac;
@@ -1247,7 +1244,7 @@ int coop_activity_get(struct db *db, const struct coop_actor *a, json_t *q, int6
 	return XF_OK;
 }
 
-int coop_activity_signup(struct db *db, const struct coop_actor *a, json_t *body, int64_t id,
+int coop_activity_signup(struct db *db, const struct actor *a, json_t *body, int64_t id,
                          int64_t now, json_t **out, struct xf_err *err)
 {
 	struct activity ac;
@@ -1285,7 +1282,7 @@ int coop_activity_signup(struct db *db, const struct coop_actor *a, json_t *body
 	return XF_OK;
 }
 
-int coop_activity_cancel(struct db *db, const struct coop_actor *a, json_t *body, int64_t id,
+int coop_activity_cancel(struct db *db, const struct actor *a, json_t *body, int64_t id,
                          int64_t now, json_t **out, struct xf_err *err)
 {
 	struct activity ac;
@@ -1358,8 +1355,8 @@ static void code_mac(const struct activity *ac, int64_t window, char out[11])
 	sodium_memzero(key, sizeof key);
 }
 
-int coop_activity_code(struct db *db, const struct coop_actor *a, json_t *q, int64_t id,
-                       int64_t now, json_t **out, struct xf_err *err)
+int coop_activity_code(struct db *db, const struct actor *a, json_t *q, int64_t id, int64_t now,
+                       json_t **out, struct xf_err *err)
 {
 	struct activity ac;
 	int rc = activity_load(db, id, &ac, err);
@@ -1382,7 +1379,7 @@ int coop_activity_code(struct db *db, const struct coop_actor *a, json_t *q, int
 	return XF_OK;
 }
 
-int coop_activity_arrive(struct db *db, const struct coop_actor *a, json_t *body, int64_t id,
+int coop_activity_arrive(struct db *db, const struct actor *a, json_t *body, int64_t id,
                          int64_t now, json_t **out, struct xf_err *err)
 {
 	struct activity ac;
@@ -1442,7 +1439,7 @@ int coop_activity_arrive(struct db *db, const struct coop_actor *a, json_t *body
 	return XF_OK;
 }
 
-int coop_activity_confirm(struct db *db, const struct coop_actor *a, json_t *body, int64_t id,
+int coop_activity_confirm(struct db *db, const struct actor *a, json_t *body, int64_t id,
                           int64_t now, json_t **out, struct xf_err *err)
 {
 	struct activity ac;
@@ -1515,8 +1512,8 @@ int coop_activity_confirm(struct db *db, const struct coop_actor *a, json_t *bod
 	return XF_OK;
 }
 
-int coop_volunteer_report(struct db *db, const struct coop_actor *a, json_t *q, int64_t id,
-                          int64_t now, json_t **out, struct xf_err *err)
+int coop_volunteer_report(struct db *db, const struct actor *a, json_t *q, int64_t id, int64_t now,
+                          json_t **out, struct xf_err *err)
 {
 	int64_t place = jv_int(q, "place", a->place_id);
 	int rc = need_staff(db, a, place, err);
@@ -1574,7 +1571,7 @@ static int agreement_place(struct db *db, int64_t id, int64_t *place, int64_t *u
 
 /* Which side the caller speaks for: the community (staff over the agreement's place) or
  * the unit (its contact, inside whose area the unit sits). NULL: neither. */
-static const char *side_of(struct db *db, const struct coop_actor *a, int64_t place, int64_t unit)
+static const char *side_of(struct db *db, const struct actor *a, int64_t place, int64_t unit)
 {
 	if (staff_in(db, a, place))
 		return "community";
@@ -1589,7 +1586,7 @@ static const char *side_of(struct db *db, const struct coop_actor *a, int64_t pl
 	return NULL;
 }
 
-int coop_agreement_create(struct db *db, const struct coop_actor *a, json_t *body, int64_t id,
+int coop_agreement_create(struct db *db, const struct actor *a, json_t *body, int64_t id,
                           int64_t now, json_t **out, struct xf_err *err)
 {
 	int64_t unit = jv_int(body, "unit_org_id", 0), place = jv_int(body, "place_id", 0), n = 0;
@@ -1631,8 +1628,8 @@ int coop_agreement_create(struct db *db, const struct coop_actor *a, json_t *bod
 	return coop_agreement_get(db, a, NULL, aid, now, out, err);
 }
 
-int coop_agreements_list(struct db *db, const struct coop_actor *a, json_t *q, int64_t id,
-                         int64_t now, json_t **out, struct xf_err *err)
+int coop_agreements_list(struct db *db, const struct actor *a, json_t *q, int64_t id, int64_t now,
+                         json_t **out, struct xf_err *err)
 {
 	char lo[256], hi[256];
 	int rc = subtree(db,
@@ -1683,10 +1680,10 @@ int coop_agreements_list(struct db *db, const struct coop_actor *a, json_t *q, i
 	return XF_OK;
 }
 
-int coop_agreement_get(struct db *db, const struct coop_actor *a, json_t *q, int64_t id,
-                       int64_t now, json_t **out, struct xf_err *err)
+int coop_agreement_get(struct db *db, const struct actor *a, json_t *q, int64_t id, int64_t now,
+                       json_t **out, struct xf_err *err)
 {
-	int64_t place, unit;
+	int64_t place = 0, unit = 0;
 	int rc = agreement_place(db, id, &place, &unit, err);
 	if (rc != XF_OK)
 		return rc;
@@ -1745,10 +1742,10 @@ int coop_agreement_get(struct db *db, const struct coop_actor *a, json_t *q, int
 	return XF_OK;
 }
 
-int coop_agreement_sign(struct db *db, const struct coop_actor *a, json_t *body, int64_t id,
-                        int64_t now, json_t **out, struct xf_err *err)
+int coop_agreement_sign(struct db *db, const struct actor *a, json_t *body, int64_t id, int64_t now,
+                        json_t **out, struct xf_err *err)
 {
-	int64_t place, unit, signed_at = 0;
+	int64_t place = 0, unit = 0, signed_at = 0;
 	int rc = agreement_place(db, id, &place, &unit, err);
 	if (rc == XF_OK)
 		rc = need_staff(db, a, place, err);
@@ -1765,8 +1762,8 @@ int coop_agreement_sign(struct db *db, const struct coop_actor *a, json_t *body,
 	return coop_agreement_get(db, a, NULL, id, now, out, err);
 }
 
-int coop_item_create(struct db *db, const struct coop_actor *a, json_t *body, int64_t id,
-                     int64_t now, json_t **out, struct xf_err *err)
+int coop_item_create(struct db *db, const struct actor *a, json_t *body, int64_t id, int64_t now,
+                     json_t **out, struct xf_err *err)
 {
 	int64_t agreement = jv_int(body, "agreement_id", 0), place, unit;
 	int rc = agreement_place(db, agreement, &place, &unit, err);
@@ -1858,8 +1855,8 @@ static int item_load(struct db *db, int64_t id, struct item *it, struct xf_err *
 	return XF_OK;
 }
 
-int coop_item_claim(struct db *db, const struct coop_actor *a, json_t *body, int64_t id,
-                    int64_t now, json_t **out, struct xf_err *err)
+int coop_item_claim(struct db *db, const struct actor *a, json_t *body, int64_t id, int64_t now,
+                    json_t **out, struct xf_err *err)
 {
 	struct item it;
 	int rc = item_load(db, id, &it, err);
@@ -1897,8 +1894,8 @@ static int set_progress(struct db *db, const struct item *it, int64_t done, int6
 	              "iiiii", done, done, done, now, it->id);
 }
 
-int coop_item_progress(struct db *db, const struct coop_actor *a, json_t *body, int64_t id,
-                       int64_t now, json_t **out, struct xf_err *err)
+int coop_item_progress(struct db *db, const struct actor *a, json_t *body, int64_t id, int64_t now,
+                       json_t **out, struct xf_err *err)
 {
 	struct item it;
 	int rc = item_load(db, id, &it, err);
@@ -1929,8 +1926,8 @@ static int closeness(const char *a, const char *b)
 	return depth;
 }
 
-int coop_matches_run(struct db *db, const struct coop_actor *a, json_t *body, int64_t id,
-                     int64_t now, json_t **out, struct xf_err *err)
+int coop_matches_run(struct db *db, const struct actor *a, json_t *body, int64_t id, int64_t now,
+                     json_t **out, struct xf_err *err)
 {
 	struct item it;
 	int64_t item_id = jv_int(body, "item_id", 0);
@@ -2051,7 +2048,7 @@ int coop_matches_run(struct db *db, const struct coop_actor *a, json_t *body, in
 	return rc;
 }
 
-int coop_matches_list(struct db *db, const struct coop_actor *a, json_t *q, int64_t id, int64_t now,
+int coop_matches_list(struct db *db, const struct actor *a, json_t *q, int64_t id, int64_t now,
                       json_t **out, struct xf_err *err)
 {
 	struct item it;
@@ -2059,19 +2056,31 @@ int coop_matches_list(struct db *db, const struct coop_actor *a, json_t *q, int6
 	int rc = item_load(db, item_id, &it, err);
 	if (rc != XF_OK)
 		return rc;
-	if (!side_of(db, a, it.place, it.unit))
-		return xf_fail(err, XF_EPERM, "out_of_scope", "这份协议不在您的管辖范围内");
+	/* The agreement's two sides see every match; the community the people live in sees
+	 * its own residents' (it is the one that forwards them). */
+	bool sides = side_of(db, a, it.place, it.unit) != NULL;
+	char lo[256] = "", hi[256] = "";
+	if (!sides) {
+		if (!policy_allows(a->role, "coop.manage"))
+			return xf_fail(err, XF_EPERM, "out_of_scope", "这份协议不在您的管辖范围内");
+		if ((rc = subtree(db, a->place_id, lo, hi, err)) != XF_OK)
+			return rc;
+	}
 	struct db_stmt *st = db_prep(
 	    db,
 	    "SELECT m.id, m.status, m.score, coalesce(pe.name, ''), coalesce(pe.phone_mask, ''),"
 	    " coalesce(pl.name, ''), coalesce(r.title, ''), coalesce(m.person_id, 0),"
 	    " coalesce(m.resource_id, 0) FROM matches m LEFT JOIN people pe ON pe.id = m.person_id"
 	    " LEFT JOIN places pl ON pl.id = pe.place_id LEFT JOIN list_items r ON r.id ="
-	    " m.resource_id WHERE m.item_id = ? ORDER BY m.score DESC, m.id LIMIT 200",
+	    " m.resource_id WHERE m.item_id = ? AND (? = 1 OR (pl.path >= ? AND pl.path < ?))"
+	    " ORDER BY m.score DESC, m.id LIMIT 200",
 	    err);
 	if (!st)
 		return err->status;
 	db_bind_int(st, 1, item_id);
+	db_bind_int(st, 2, sides);
+	db_bind_text(st, 3, lo);
+	db_bind_text(st, 4, hi);
 	json_t *items = json_array();
 	while ((rc = db_step(st, err)) == DB_ROW)
 		json_array_append_new(
@@ -2116,8 +2125,8 @@ static int match_load(struct db *db, int64_t id, struct match *m, struct xf_err 
 	return XF_OK;
 }
 
-static int match_set(struct db *db, const struct coop_actor *a, int64_t id, const char *to,
-                     int64_t now, json_t **out, struct xf_err *err)
+static int match_set(struct db *db, const struct actor *a, int64_t id, const char *to, int64_t now,
+                     json_t **out, struct xf_err *err)
 {
 	return db_run(db, err,
 	              "UPDATE matches SET status = ?, decided_by = ?, updated_at = ? WHERE id = ?",
@@ -2126,8 +2135,8 @@ static int match_set(struct db *db, const struct coop_actor *a, int64_t id, cons
 	           : err->status;
 }
 
-int coop_match_forward(struct db *db, const struct coop_actor *a, json_t *body, int64_t id,
-                       int64_t now, json_t **out, struct xf_err *err)
+int coop_match_forward(struct db *db, const struct actor *a, json_t *body, int64_t id, int64_t now,
+                       json_t **out, struct xf_err *err)
 {
 	struct match m;
 	int rc = match_load(db, id, &m, err);
@@ -2144,8 +2153,8 @@ int coop_match_forward(struct db *db, const struct coop_actor *a, json_t *body, 
 	return notify(db, m.person, "就业推荐", "社区已把您推荐给共建单位，单位会与您联系。", err);
 }
 
-int coop_match_hire(struct db *db, const struct coop_actor *a, json_t *body, int64_t id,
-                    int64_t now, json_t **out, struct xf_err *err)
+int coop_match_hire(struct db *db, const struct actor *a, json_t *body, int64_t id, int64_t now,
+                    json_t **out, struct xf_err *err)
 {
 	struct match m;
 	struct item it;
@@ -2175,8 +2184,8 @@ int coop_match_hire(struct db *db, const struct coop_actor *a, json_t *body, int
 	return set_progress(db, &it, hired, now, err);
 }
 
-int coop_match_decline(struct db *db, const struct coop_actor *a, json_t *body, int64_t id,
-                       int64_t now, json_t **out, struct xf_err *err)
+int coop_match_decline(struct db *db, const struct actor *a, json_t *body, int64_t id, int64_t now,
+                       json_t **out, struct xf_err *err)
 {
 	struct match m;
 	struct item it;
@@ -2194,8 +2203,8 @@ int coop_match_decline(struct db *db, const struct coop_actor *a, json_t *body, 
 	return match_set(db, a, id, "declined", now, out, err);
 }
 
-int coop_person_tags(struct db *db, const struct coop_actor *a, json_t *body, int64_t id,
-                     int64_t now, json_t **out, struct xf_err *err)
+int coop_person_tags(struct db *db, const struct actor *a, json_t *body, int64_t id, int64_t now,
+                     json_t **out, struct xf_err *err)
 {
 	int64_t place = person_place(db, id);
 	if (!place)

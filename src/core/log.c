@@ -10,12 +10,16 @@ static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 
 void log_set_level(enum log_level lvl)
 {
-	level = lvl;
+	__atomic_store_n(&level, lvl, __ATOMIC_RELAXED); /* changed on SIGHUP */
 }
 
-void log_set_access(FILE *f)
+FILE *log_set_access(FILE *f)
 {
+	pthread_mutex_lock(&mu);
+	FILE *old = access_f;
 	access_f = f;
+	pthread_mutex_unlock(&mu);
+	return old;
 }
 
 FILE *log_access_file(void)
@@ -26,7 +30,7 @@ FILE *log_access_file(void)
 void log_msg(enum log_level lvl, const char *fmt, ...)
 {
 	static const char *names[] = {"debug", "info", "warn", "error"};
-	if (lvl < level)
+	if (lvl < __atomic_load_n(&level, __ATOMIC_RELAXED))
 		return;
 	char ts[21];
 	clock_iso(clock_now(), ts);
@@ -42,9 +46,11 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
 
 void log_access_line(const char *line, size_t len)
 {
-	if (!access_f)
-		return;
 	pthread_mutex_lock(&mu);
+	if (!access_f) {
+		pthread_mutex_unlock(&mu);
+		return;
+	}
 	fwrite(line, 1, len, access_f);
 	fputc('\n', access_f);
 	fflush(access_f);

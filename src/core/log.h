@@ -7,8 +7,9 @@
 enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 
 void log_set_level(enum log_level lvl);
-/* Where the access log goes (NULL = off). Not owned. */
-void log_set_access(FILE *f);
+/* Where the access log goes (NULL = off). Not owned. Returns the previous file, which no
+ * thread writes to once this returns (so it may be closed: log reopening on SIGHUP). */
+FILE *log_set_access(FILE *f);
 FILE *log_access_file(void);
 void log_msg(enum log_level lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Write one complete line to the access log atomically. */

@@ -25,6 +25,9 @@ enum http_method {
 #define PERM_PUBLIC "public" /* anyone */
 #define PERM_SELF   "self"   /* any signed-in account: every role holds "self" */
 #define PERM_TEST   "test"   /* only when the server runs in test mode */
+/* Loopback clients (after trusted-proxy resolution), or anyone presenting the configured
+ * metrics token as "Authorization: Bearer"; no session or API token is looked up. */
+#define PERM_LOCAL "local"
 
 struct kv {
 	const char *key;
@@ -143,6 +146,7 @@ struct req {
 	bool replayed;
 	struct write_job job;
 	int64_t started_ms;
+	int64_t started_us; /* monotonic, for the latency histograms */
 	int stage;
 	void *conn; /* the MHD connection while a job is pending */
 };

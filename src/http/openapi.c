@@ -81,7 +81,10 @@ void http_openapi(struct buf *b)
 			           r2->csrf ? "true" : "false");
 			if (r2->audit)
 				buf_printf(b, ",\"x-audit\":\"%s\"", r2->audit);
-			if (strcmp(r2->perm, PERM_PUBLIC) != 0 && strcmp(r2->perm, PERM_TEST) != 0)
+			if (strcmp(r2->perm, PERM_LOCAL) == 0)
+				buf_puts(b, ",\"security\":[{},{\"bearer\":[]}]");
+			else if (strcmp(r2->perm, PERM_PUBLIC) != 0 &&
+			         strcmp(r2->perm, PERM_TEST) != 0)
 				buf_printf(b, ",\"security\":[{\"session\":[]}%s]",
 				           r2->token_scope ? ",{\"bearer\":[]}" : "");
 			if (r2->token_scope)

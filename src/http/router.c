@@ -1,6 +1,7 @@
 /* Dispatch: one route table, with authentication, permission, CSRF, body checks,
  * idempotency and audit applied here from the route's row, never inside handlers. */
 #include "http.h"
+#include "metrics.h"
 #include "../api/app.h"
 #include "../auth/audit.h"
 #include "../auth/auth.h"
@@ -19,6 +20,7 @@ struct req *req_new(struct app *app)
 	r->app = app;
 	r->arena = arena_new();
 	r->started_ms = clock_mono_ms();
+	r->started_us = metrics_now_us();
 	buf_init(&r->body);
 	buf_init(&r->resp.body);
 	r->method = HTTP_OTHER;
@@ -406,6 +408,8 @@ static const char *bearer_token(struct req *r)
 static int authenticate(struct req *r)
 {
 	struct db *db = NULL;
+	if (strcmp(r->route->perm, PERM_LOCAL) == 0)
+		return XF_OK; /* its own bearer token (the metrics token), checked in authorise */
 	const char *bearer = bearer_token(r);
 	if (bearer) {
 		if (!(db = store_reader(r->app->store, &r->err)))
@@ -437,11 +441,33 @@ static int authenticate(struct req *r)
 	return rc;
 }
 
+static bool is_loopback(const char *ip)
+{
+	return strncmp(ip, "127.", 4) == 0 || strcmp(ip, "::1") == 0 ||
+	       strncmp(ip, "::ffff:127.", 11) == 0;
+}
+
+/* PERM_LOCAL: the client (after trusted-proxy resolution) is this machine, or it presents
+ * the metrics token. */
+static int authorise_local(struct req *r)
+{
+	if (is_loopback(r->client_ip))
+		return XF_OK;
+	const char *token = r->app->cfg.metrics_token;
+	const char *h = req_header(r, "Authorization");
+	if (token[0] && h && strncasecmp(h, "Bearer ", 7) == 0 && str_eq_ct(h + 7, token))
+		return XF_OK;
+	return xf_fail(&r->err, XF_EPERM, "forbidden",
+	               "只有本机或持有监控令牌（metrics_token）的客户端可以访问");
+}
+
 static int authorise(struct req *r)
 {
 	const struct route *rt = r->route;
 	if (strcmp(rt->perm, PERM_PUBLIC) == 0)
 		return XF_OK;
+	if (strcmp(rt->perm, PERM_LOCAL) == 0)
+		return authorise_local(r);
 	if (strcmp(rt->perm, PERM_TEST) == 0) {
 		if (!r->app->cfg.test_mode)
 			return xf_fail(&r->err, XF_ENOTFOUND, "not_found", "没有这个接口：%s",

@@ -1,5 +1,6 @@
 #include "server.h"
 #include "http.h"
+#include "metrics.h"
 #include "static.h"
 #include "../api/app.h"
 #include "../core/clock.h"
@@ -14,8 +15,11 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #define URI_MAX 8192
+/* How long a stop waits for requests in flight (systemd's TimeoutStopSec is longer). */
+#define SERVER_DRAIN_MS 30000
 
 enum stage { ST_NEW = 0, ST_BODY, ST_WAIT, ST_DONE };
 
@@ -23,6 +27,9 @@ struct server {
 	struct MHD_Daemon *d;
 	struct app *app;
 	atomic_int inflight; /* suspended requests */
+	atomic_int active;   /* requests between their request line and their answer */
+	atomic_bool stopping;
+	MHD_socket listen_fd; /* after quiesce: ours to close, once the daemon has stopped */
 };
 
 int server_parse_listen(const char *spec, char *host, size_t hostlen, int *port)
@@ -55,6 +62,8 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 	struct server *s = cls;
 	(void)c;
 	struct req *r = req_new(s->app);
+	atomic_fetch_add(&s->active, 1);
+	metrics_active(1);
 	size_t n = strnlen(uri, URI_MAX + 1);
 	if (n > URI_MAX) {
 		xf_fail(&r->err, XF_EINVAL, "uri_too_long", "请求地址过长");
@@ -142,11 +151,11 @@ static void add_security_headers(struct MHD_Response *resp, const char *path)
 	    " script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self';"
 	    " frame-ancestors 'none'; form-action 'self'");
 	if (strncmp(path, "/api/", 5) == 0 || strncmp(path, "/open311/", 9) == 0 ||
-	    strcmp(path, "/healthz") == 0)
+	    strcmp(path, "/healthz") == 0 || strcmp(path, "/metrics") == 0)
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
 }
 
-static enum MHD_Result send_resp(struct MHD_Connection *c, struct req *r)
+static enum MHD_Result send_resp(struct server *s, struct MHD_Connection *c, struct req *r)
 {
 	if (!r->resp.status)
 		http_error_response(r);
@@ -173,16 +182,19 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct req *r)
 	add_security_headers(resp, r->path);
 	for (int i = 0; i < r->resp.nheaders; i++)
 		MHD_add_response_header(resp, r->resp.headers[i].key, r->resp.headers[i].value);
+	if (atomic_load(&s->stopping))
+		MHD_add_response_header(resp, "Connection",
+		                        "close"); /* move keep-alive clients on */
 	r->stage = ST_DONE;
 	enum MHD_Result ret = MHD_queue_response(c, (unsigned)r->resp.status, resp);
 	MHD_destroy_response(resp);
 	return ret;
 }
 
-static enum MHD_Result send_error(struct MHD_Connection *c, struct req *r)
+static enum MHD_Result send_error(struct server *s, struct MHD_Connection *c, struct req *r)
 {
 	http_error_response(r);
-	return send_resp(c, r);
+	return send_resp(s, c, r);
 }
 
 static void job_done(struct write_job *job)
@@ -191,6 +203,7 @@ static void job_done(struct write_job *job)
 	struct server *s = job->done_ctx;
 	struct MHD_Connection *c = r->conn;
 	atomic_fetch_sub(&s->inflight, 1);
+	metrics_suspended(-1);
 	MHD_resume_connection(c);
 }
 
@@ -218,15 +231,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (r->header_bytes > s->app->cfg.max_header_bytes) {
 			xf_fail(&r->err, XF_ETOOBIG, "headers_too_large", "请求头过大");
 			r->err.http = 431;
-			return send_error(c, r);
+			return send_error(s, c, r);
 		}
 		if (http_route(r) != XF_OK) {
 			/* No API route: the browser UI's files and the apps' own paths. */
 			if (r->err.status == XF_ENOTFOUND && static_wants(r)) {
 				static_serve(r, static_assets, static_nassets);
-				return send_resp(c, r);
+				return send_resp(s, c, r);
 			}
-			return send_error(c, r);
+			return send_error(s, c, r);
 		}
 		/* Refuse an announced oversize body before `100 Continue`. */
 		const char *cl = req_header(r, "Content-Length");
@@ -236,7 +249,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			if (*end || n > body_limit(r)) {
 				xf_fail(&r->err, XF_ETOOBIG, "body_too_large",
 				        "请求体过大（上限 %zu 字节）", body_limit(r));
-				return send_error(c, r);
+				return send_error(s, c, r);
 			}
 		}
 		return MHD_YES;
@@ -257,17 +270,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			r->job.done = job_done;
 			r->job.done_ctx = s;
 			atomic_fetch_add(&s->inflight, 1);
+			metrics_suspended(1);
 			MHD_suspend_connection(c);
 			store_submit(s->app->store, &r->job);
 			return MHD_YES;
 		}
 		if (rc != XF_OK)
 			http_error_response(r);
-		return send_resp(c, r);
+		return send_resp(s, c, r);
 	}
 	case ST_WAIT:
 		http_finish_job(r);
-		return send_resp(c, r);
+		return send_resp(s, c, r);
 	default:
 		return MHD_NO;
 	}
@@ -276,11 +290,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-	(void)cls;
+	struct server *s = cls;
 	(void)c;
 	struct req *r = *con_cls;
 	if (!r)
 		return;
+	metrics_request(r->route, !r->route && static_wants(r), r->resp.status,
+	                metrics_now_us() - r->started_us);
 	if (log_access_file()) {
 		struct buf b;
 		buf_init(&b);
@@ -303,6 +319,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	}
 	req_free(r);
 	*con_cls = NULL;
+	metrics_active(-1);
+	atomic_fetch_sub(&s->active, 1);
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
@@ -327,8 +345,9 @@ int server_start(struct app *app, struct server **out, struct xf_err *err)
 		               app->cfg.listen);
 	struct sockaddr_storage ss;
 	memset(&ss, 0, sizeof ss);
+	/* MHD_USE_ITC: MHD_quiesce_daemon needs it (graceful stop). */
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-	                 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+	                 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG | MHD_USE_ITC;
 	struct sockaddr_in *v4 = (struct sockaddr_in *)&ss;
 	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&ss;
 	if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
@@ -347,6 +366,7 @@ int server_start(struct app *app, struct server **out, struct xf_err *err)
 	}
 	struct server *s = xcalloc(1, sizeof *s);
 	s->app = app;
+	s->listen_fd = MHD_INVALID_SOCKET;
 	s->d = MHD_start_daemon(
 	    flags, (uint16_t)port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &ss,
 	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
@@ -361,6 +381,7 @@ int server_start(struct app *app, struct server **out, struct xf_err *err)
 		return xf_fail(err, XF_EIO, "listen_failed",
 		               "无法在 %s 上监听（端口被占用或没有权限）", app->cfg.listen);
 	}
+	metrics_started(clock_now());
 	*out = s;
 	return XF_OK;
 }
@@ -375,12 +396,28 @@ void server_stop(struct server *s)
 {
 	if (!s)
 		return;
-	MHD_quiesce_daemon(s->d);
-	/* Suspended requests resume when their batch settles; wait for them. */
+	/* Stop accepting; answer what has arrived (requests still sending their body, running,
+	 * or waiting for their batch to be durable), closing keep-alive connections as they
+	 * answer; then stop. Bounded, so a stuck client cannot hold a shutdown forever. */
+	atomic_store(&s->stopping, true);
+	s->listen_fd = MHD_quiesce_daemon(s->d);
+	int waited_ms = 0;
+	while (atomic_load(&s->active) > 0 && waited_ms < SERVER_DRAIN_MS) {
+		struct timespec ts = {0, 10 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+		waited_ms += 10;
+	}
+	if (atomic_load(&s->active) > 0)
+		log_warn("http: %d 个请求在 %d 秒内未完成，强制关闭", atomic_load(&s->active),
+		         SERVER_DRAIN_MS / 1000);
+	/* A request still suspended would be resumed after its connection is gone: wait for
+	 * its batch (the writer is still running) before the daemon frees connections. */
 	for (int i = 0; i < 3000 && atomic_load(&s->inflight) > 0; i++) {
 		struct timespec ts = {0, 10 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 	}
 	MHD_stop_daemon(s->d);
+	if (s->listen_fd != MHD_INVALID_SOCKET)
+		close(s->listen_fd);
 	free(s);
 }

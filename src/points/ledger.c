@@ -5,6 +5,7 @@
 #include "points.h"
 #include "../auth/policy.h"
 #include "../core/clock.h"
+#include "../core/str.h"
 #include "../store/store.h"
 
 #include <stdio.h>
@@ -69,6 +70,16 @@ int64_t points_gift_limit(struct db *db)
 		return POINTS_GIFT_LIMIT_DEFAULT;
 	int64_t n = atoll(v);
 	return n > 0 ? n : POINTS_GIFT_LIMIT_DEFAULT;
+}
+
+int points_gift_limit_set(struct db *db, int64_t n, struct xf_err *err)
+{
+	if (n < 1 || n > 1000000)
+		return xf_fail_field(err, XF_EINVAL, "out_of_range", "gift_daily_limit",
+		                     "每天转赠上限应在 1 到 1000000 之间");
+	char v[24];
+	snprintf(v, sizeof v, "%lld", (long long)n);
+	return store_meta_set(db, "points.gift_daily_limit", v, err);
 }
 
 /* ---- accounts ---- */
@@ -1038,6 +1049,43 @@ static const char *state_of(const char *phase, const char *how)
 	                                  : "expired";
 }
 
+/* A person's name as others see it in a history: the first character, then one '*' for
+ * each further one up to any "（" note ("孙秀英（居民）" → "孙**"). */
+static void mask_person(const char *name, char *out, size_t n)
+{
+	const char *paren = strstr(name, "（");
+	size_t len = paren ? (size_t)(paren - name) : strlen(name), first = 1;
+	while (first < len && ((unsigned char)name[first] & 0xC0) == 0x80)
+		first++;
+	size_t stars = first < len ? utf8_len(name + first, len - first) : 0;
+	if (!stars)
+		stars = 1;
+	if (len == 0 || first + stars >= n) {
+		snprintf(out, n, "*");
+		return;
+	}
+	memcpy(out, name, first);
+	memset(out + first, '*', stars);
+	out[first + stars] = 0;
+}
+
+/* The other side of a transfer in a history row: a shop or community account by its name, a
+ * person masked (a gift to a mistyped account number must not reveal a stranger's name). */
+static json_t *counterparty(struct db_stmt *st, int col)
+{
+	const char *kind = db_col_text(st, col + 1), *name = db_col_text(st, col + 2);
+	char masked[64];
+	if (strcmp(kind, "person") == 0) {
+		mask_person(name, masked, sizeof masked);
+		name = masked;
+	}
+	json_t *v = json_pack("{s:I, s:s, s:s}", "account_id", (json_int_t)db_col_int(st, col),
+	                      "kind", kind, "name", name);
+	if (!db_col_null(st, col + 3))
+		json_object_set_new(v, "shop_id", json_integer(db_col_int(st, col + 3)));
+	return v;
+}
+
 /* Rows of one side (debit or credit) of an account, newest first. */
 static int side_rows(struct db *db, int64_t id, bool debit, int64_t cursor, int limit, json_t *out,
                      struct xf_err *err)
@@ -1048,18 +1096,22 @@ static int side_rows(struct db *db, int64_t id, bool debit, int64_t cursor, int 
 		    db,
 		    "SELECT t.seq, t.id, t.debit_account, t.credit_account, t.amount, t.code,"
 		    " t.phase, coalesce(t.pending_id, ''), t.ref, t.at, t.timeout_at,"
-		    " (SELECT r.phase FROM points_transfers r WHERE r.pending_id = t.id)"
-		    " FROM points_transfers t WHERE t.debit_account = ? AND t.seq < ?"
-		    " ORDER BY t.seq DESC LIMIT ?",
+		    " (SELECT r.phase FROM points_transfers r WHERE r.pending_id = t.id),"
+		    " o.id, o.kind, o.name, s.id FROM points_transfers t"
+		    " JOIN points_accounts o ON o.id = t.credit_account"
+		    " LEFT JOIN points_shops s ON s.account_id = o.id"
+		    " WHERE t.debit_account = ? AND t.seq < ? ORDER BY t.seq DESC LIMIT ?",
 		    err);
 	else
 		st = db_prep(
 		    db,
 		    "SELECT t.seq, t.id, t.debit_account, t.credit_account, t.amount, t.code,"
 		    " t.phase, coalesce(t.pending_id, ''), t.ref, t.at, t.timeout_at,"
-		    " (SELECT r.phase FROM points_transfers r WHERE r.pending_id = t.id)"
-		    " FROM points_transfers t WHERE t.credit_account = ? AND t.seq < ?"
-		    " ORDER BY t.seq DESC LIMIT ?",
+		    " (SELECT r.phase FROM points_transfers r WHERE r.pending_id = t.id),"
+		    " o.id, o.kind, o.name, s.id FROM points_transfers t"
+		    " JOIN points_accounts o ON o.id = t.debit_account"
+		    " LEFT JOIN points_shops s ON s.account_id = o.id"
+		    " WHERE t.credit_account = ? AND t.seq < ? ORDER BY t.seq DESC LIMIT ?",
 		    err);
 	if (!st)
 		return err->status;
@@ -1082,6 +1134,7 @@ static int side_rows(struct db *db, int64_t id, bool debit, int64_t cursor, int 
 			json_object_set_new(v, "pending_id", json_string(db_col_text(st, 7)));
 		if (db_col_int(st, 10))
 			json_object_set_new(v, "timeout_at", json_integer(db_col_int(st, 10)));
+		json_object_set_new(v, "counterparty", counterparty(st, 12));
 		json_array_append_new(out, v);
 	}
 	return rc == DB_DONE ? XF_OK : rc;

@@ -83,6 +83,8 @@ int points_expire_due(struct db *db, int64_t now, int max, int *expired, struct 
 
 /* Deployment settings (meta): the daily gift limit per account. */
 int64_t points_gift_limit(struct db *db);
+/* Change it: 1–1,000,000, else out_of_range. */
+int points_gift_limit_set(struct db *db, int64_t n, struct xf_err *err);
 
 /* ---- the rules engine (rules.c) ---- */
 
@@ -95,6 +97,8 @@ int64_t points_gift_limit(struct db *db);
 int points_outcome(struct db *db, const char *rule, const char *outcome_ref, int64_t person_id,
                    int64_t quantity, int64_t now, struct xf_err *err);
 int points_rules_json(struct db *db, json_t **out, struct xf_err *err);
+/* A rule's id by its code (rule_not_found when there is none). */
+int points_rule_id(struct db *db, const char *code, int64_t *id, struct xf_err *err);
 /* Change a rule; fields < 0 (enabled < 0) are left as they are. */
 int points_rule_update(struct db *db, int64_t id, int64_t per_unit, int64_t cap_outcome,
                        int64_t cap_day, int enabled, int64_t by, int64_t now, struct xf_err *err);

@@ -62,7 +62,7 @@ int points_outcome(struct db *db, const char *rule, const char *outcome_ref, int
 	if (quantity < 1 || quantity > 1000000)
 		return xf_fail_field(err, XF_EINVAL, "validation_failed", "quantity",
 		                     "数量应在 1 到 1000000 之间");
-	struct rule r;
+	struct rule r = {0};
 	int rc = rule_load(db, rule, &r, err);
 	if (rc != XF_OK)
 		return rc;
@@ -149,6 +149,14 @@ int points_rules_json(struct db *db, json_t **out, struct xf_err *err)
 	return XF_OK;
 }
 
+int points_rule_id(struct db *db, const char *code, int64_t *id, struct xf_err *err)
+{
+	int rc = db_int(db, err, id, "SELECT id FROM points_rules WHERE code = ?", "t", code);
+	if (rc == XF_ENOTFOUND)
+		return xf_fail(err, XF_ENOTFOUND, "rule_not_found", "没有积分规则 %s", code);
+	return rc;
+}
+
 int points_rule_update(struct db *db, int64_t id, int64_t per_unit, int64_t cap_outcome,
                        int64_t cap_day, int enabled, int64_t by, int64_t now, struct xf_err *err)
 {
@@ -178,7 +186,7 @@ int points_award_propose(struct db *db, const char *kind, int64_t account_id, in
 		return rc;
 	bool award = strcmp(kind, "award") == 0;
 	if (award) {
-		struct rule r;
+		struct rule r = {0};
 		if ((rc = rule_load(db, "manual_award", &r, err)) != XF_OK)
 			return rc;
 		if (strcmp(o.kind, "person") != 0)
@@ -287,7 +295,7 @@ int points_award_decide(struct db *db, int64_t id, bool approve, int64_t by, int
 		char ref[48];
 		snprintf(ref, sizeof ref, "award:%lld", (long long)id);
 		if (strcmp(kind, "award") == 0) {
-			struct rule r;
+			struct rule r = {0};
 			if ((rc = rule_load(db, "manual_award", &r, err)) != XF_OK)
 				return rc;
 			if (!r.enabled)

@@ -2,6 +2,7 @@
 #include "../auth/auth.h"
 #include "../cases/cases.h"
 #include "../coop/coop.h"
+#include "../funds/funds.h"
 #include "../core/clock.h"
 #include "../core/crypto.h"
 #include "../core/pii.h"
@@ -377,6 +378,8 @@ int demo_generate(struct db *db, enum demo_scale scale, const char *password, st
 	if ((rc = points_demo(db, scale == DEMO_CITY, err)) != XF_OK)
 		goto fail;
 	if ((rc = coop_demo(db, scale == DEMO_CITY, clock_now(), err)) != XF_OK)
+		goto fail;
+	if ((rc = funds_demo(db, scale == DEMO_CITY, clock_now(), err)) != XF_OK)
 		goto fail;
 	if ((rc = store_meta_set(db, "demo", "1", err)) != XF_OK ||
 	    (rc = store_meta_set(db, "demo_scale", scale == DEMO_CITY ? "city" : "small", err)) !=

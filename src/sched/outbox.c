@@ -44,6 +44,27 @@ int outbox_enqueue_webhook(struct db *db, int64_t token_id, const char *url, con
 	              "tttiii", url, subject, body, now, now, token_id);
 }
 
+int outbox_backlog(struct db *db, int64_t now, int64_t *pending, int64_t *failing,
+                   int64_t *oldest_s, struct xf_err *err)
+{
+	struct db_stmt *st = db_prep(db,
+	                             "SELECT count(*), coalesce(sum(CASE WHEN attempts > 0 THEN 1"
+	                             " ELSE 0 END), 0), coalesce(min(created_at), 0) FROM outbox"
+	                             " WHERE delivered_at IS NULL",
+	                             err);
+	if (!st)
+		return err->status;
+	int rc = db_step(st, err);
+	if (rc != DB_ROW)
+		return rc < 0 ? rc : xf_fail(err, XF_EDB, "db_error", "读取通知积压失败");
+	*pending = db_col_int(st, 0);
+	*failing = db_col_int(st, 1);
+	int64_t oldest = db_col_int(st, 2);
+	*oldest_s = *pending && oldest && now > oldest ? now - oldest : 0;
+	db_reset(st);
+	return XF_OK;
+}
+
 int64_t outbox_backoff(int64_t attempts)
 {
 	int64_t d = 30;

@@ -33,6 +33,10 @@ int outbox_enqueue_webhook(struct db *db, int64_t token_id, const char *url, con
 /* Deliver up to max due messages; counts what was delivered and what failed. */
 int outbox_deliver(struct store *s, struct outbox_sender *sender, int max, int *delivered,
                    int *failed, struct xf_err *err);
+/* Messages not yet delivered, those of them that failed at least once, and the age in
+ * seconds of the oldest (0 when none). */
+int outbox_backlog(struct db *db, int64_t now, int64_t *pending, int64_t *failing,
+                   int64_t *oldest_s, struct xf_err *err);
 /* Seconds to wait before attempt n+1 after n failures: 30 s doubling, capped at 1 h. */
 int64_t outbox_backoff(int64_t attempts);
 /* The default sender: appends one JSON line per message to a file, fsynced. */

@@ -3,6 +3,7 @@
 #include "../core/str.h"
 
 #include <curl/curl.h>
+#include <jansson.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -12,8 +13,16 @@
 
 #define WEBHOOK_TIMEOUT_S 10
 
+struct gateway {
+	char channel[16];
+	char url[WEBHOOK_URL_MAX + 1];
+	char secret[132];
+};
+
 struct composite {
 	struct outbox_sender *fallback;
+	struct gateway gw[2];
+	int ngw;
 };
 
 bool webhook_url_valid(const char *url)
@@ -71,24 +80,14 @@ static void curl_setup(void)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
-/* POST the body; the secret stays in this function (never in an error, log or header
- * other than the signature). */
-static int post(const struct outbox_msg *m, struct xf_err *err)
+/* POST body to url with the signature and delivery headers; a 2xx within 10 s delivers. */
+static int post_json(const char *url, const char *body, size_t blen, const char *sig,
+                     const char *event, int64_t id, struct xf_err *err)
 {
-	if (!m->token_id || !pii_has_key())
-		return xf_fail(err, XF_EINVAL, "send_failed",
-		               "webhook 消息没有所属令牌（或没有密钥），无法签名");
-	if (!webhook_url_valid(m->recipient))
-		return xf_fail(err, XF_EINVAL, "send_failed", "webhook 地址不合法");
-	char secret[XF_DIGEST_HEX], sig[WEBHOOK_SIG_LEN], h_sig[WEBHOOK_SIG_LEN + 32], h_event[160],
-	    h_id[64];
-	webhook_secret(m->token_id, secret);
-	size_t blen = strlen(m->body);
-	webhook_sign(secret, m->body, blen, sig);
-	sodium_memzero(secret, sizeof secret);
+	char h_sig[WEBHOOK_SIG_LEN + 32], h_event[160], h_id[64];
 	snprintf(h_sig, sizeof h_sig, "X-Xingfu-Signature: %s", sig);
-	snprintf(h_event, sizeof h_event, "X-Xingfu-Event: %.100s", m->subject);
-	snprintf(h_id, sizeof h_id, "X-Xingfu-Delivery: %lld", (long long)m->id);
+	snprintf(h_event, sizeof h_event, "X-Xingfu-Event: %.100s", event);
+	snprintf(h_id, sizeof h_id, "X-Xingfu-Delivery: %lld", (long long)id);
 	CURL *c = curl_easy_init();
 	if (!c)
 		return xf_fail(err, XF_EIO, "send_failed",
@@ -99,7 +98,7 @@ static int post(const struct outbox_msg *m, struct xf_err *err)
 	hdrs = curl_slist_append(hdrs, h_sig);
 	hdrs = curl_slist_append(hdrs, h_event);
 	hdrs = curl_slist_append(hdrs, h_id);
-	curl_easy_setopt(c, CURLOPT_URL, m->recipient);
+	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -108,7 +107,7 @@ static int post(const struct outbox_msg *m, struct xf_err *err)
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "xingfu-webhook/" XF_VERSION);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
 	curl_easy_setopt(c, CURLOPT_POST, 1L);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDS, m->body);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
 	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)blen);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
 	CURLcode cc = curl_easy_perform(c);
@@ -128,17 +127,72 @@ static int post(const struct outbox_msg *m, struct xf_err *err)
 	return rc;
 }
 
+/* A token's webhook: the body as queued, signed with the token's derived secret (which
+ * stays in this function: never in an error, log or header other than the signature). */
+static int post(const struct outbox_msg *m, struct xf_err *err)
+{
+	if (!m->token_id || !pii_has_key())
+		return xf_fail(err, XF_EINVAL, "send_failed",
+		               "webhook 消息没有所属令牌（或没有密钥），无法签名");
+	if (!webhook_url_valid(m->recipient))
+		return xf_fail(err, XF_EINVAL, "send_failed", "webhook 地址不合法");
+	char secret[XF_DIGEST_HEX], sig[WEBHOOK_SIG_LEN];
+	webhook_secret(m->token_id, secret);
+	size_t blen = strlen(m->body);
+	webhook_sign(secret, m->body, blen, sig);
+	sodium_memzero(secret, sizeof secret);
+	return post_json(m->recipient, m->body, blen, sig, m->subject, m->id, err);
+}
+
+/* A gateway (SMS, WeChat): the whole message as JSON, signed with the configured secret. */
+static int post_gateway(const struct gateway *g, const struct outbox_msg *m, struct xf_err *err)
+{
+	json_t *v = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I}", "id", (json_int_t)m->id, "channel",
+	                      m->channel, "recipient", m->recipient, "subject", m->subject, "body",
+	                      m->body, "created_at", (json_int_t)m->created_at);
+	char *body = v ? json_dumps(v, JSON_COMPACT) : NULL;
+	json_decref(v);
+	if (!body)
+		return xf_fail(err, XF_EINTERNAL, "send_failed", "通知无法编码为 JSON");
+	char sig[WEBHOOK_SIG_LEN];
+	size_t blen = strlen(body);
+	webhook_sign(g->secret, body, blen, sig);
+	int rc = post_json(g->url, body, blen, sig, m->channel, m->id, err);
+	free(body);
+	return rc;
+}
+
 static int composite_send(void *ctx, const struct outbox_msg *m, struct xf_err *err)
 {
 	struct composite *cs = ctx;
 	if (strcmp(m->channel, "webhook") == 0)
 		return post(m, err);
+	for (int i = 0; i < cs->ngw; i++) {
+		const struct gateway *g = &cs->gw[i];
+		/* the WeChat gateway also carries notices (case updates and the like) */
+		if (strcmp(m->channel, g->channel) == 0 ||
+		    (strcmp(g->channel, "wechat") == 0 && strcmp(m->channel, "notice") == 0))
+			return post_gateway(g, m, err);
+	}
 	return cs->fallback->send(cs->fallback->ctx, m, err);
+}
+
+void webhook_sender_gateway(struct outbox_sender *s, const char *channel, const char *url,
+                            const char *secret)
+{
+	struct composite *cs = s->ctx;
+	if (cs->ngw >= (int)XF_ARRAY_LEN(cs->gw))
+		return;
+	struct gateway *g = &cs->gw[cs->ngw++];
+	snprintf(g->channel, sizeof g->channel, "%s", channel);
+	snprintf(g->url, sizeof g->url, "%s", url);
+	snprintf(g->secret, sizeof g->secret, "%s", secret);
 }
 
 static void composite_free(void *ctx)
 {
 	struct composite *cs = ctx;
+	sodium_memzero(cs->gw, sizeof cs->gw);
 	outbox_sender_free(cs->fallback);
 	free(cs);
 }

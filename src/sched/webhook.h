@@ -12,6 +12,11 @@
 
 /* The composite sender; it owns fallback from now on (freed with it). */
 struct outbox_sender *webhook_sender_new(struct outbox_sender *fallback);
+/* A gateway on a sender made by webhook_sender_new: messages of channel ("sms" or "wechat";
+ * "wechat" also takes "notice") are POSTed to url as JSON {id, channel, recipient, subject,
+ * body, created_at}, signed like token webhooks but with this secret. */
+void webhook_sender_gateway(struct outbox_sender *s, const char *channel, const char *url,
+                            const char *secret);
 /* http:// or https://, printable ASCII, a host, no user:password@, at most 400 bytes. */
 bool webhook_url_valid(const char *url);
 /* "sha256=<hex HMAC-SHA256 of body>", keyed with the secret's text (64 hex characters). */

@@ -65,6 +65,42 @@ int store_db_version(struct db *db, int64_t *out, struct xf_err *err)
 	return XF_OK;
 }
 
+/* Released migrations that were later edited in place: a database made by the release
+ * before the edit is at the same version but lacks what the edit added. Each repair probes
+ * for the addition and, when the probe fails, adds it. Fatal ones cannot be repaired. */
+struct repair {
+	int version; /* databases already at this version or later had the old text */
+	const char *probe;
+	const char *sqlite_fix, *pg_fix;
+	const char *what;
+	bool fatal;
+};
+
+static const struct repair repairs[] = {
+    {1, "SELECT person_id FROM users WHERE 1 = 0", NULL, NULL,
+     "数据库来自身份功能之前的开发版本（5fa1a48 之前），不能升级：请用 xingfu init 新建数据库，"
+     "再用 xingfu import 导入数据",
+     true},
+    {2, NULL, "CREATE INDEX IF NOT EXISTS places_kind_path ON places(kind, path)",
+     "CREATE INDEX IF NOT EXISTS places_kind_path ON places(kind, path)",
+     "确保索引 places_kind_path 存在（992a366 发布的 0002 没有它）", false},
+    {4, "SELECT token_id FROM outbox WHERE 1 = 0",
+     "ALTER TABLE outbox ADD COLUMN token_id INTEGER REFERENCES api_tokens(id)",
+     "ALTER TABLE outbox ADD COLUMN token_id bigint REFERENCES api_tokens(id)",
+     "补上 outbox.token_id 列（c5c0bf5 发布的 0004 没有它）", false},
+};
+
+/* Does the repair apply to a database that was at version cur before migrating? */
+static bool repair_needed(struct db *db, const struct repair *rp, int64_t cur)
+{
+	if (cur < rp->version)
+		return false;
+	if (!rp->probe)
+		return true; /* idempotent: always run */
+	struct xf_err e;
+	return db_check_sql(db, rp->probe, &e) != XF_OK;
+}
+
 int store_check_version(struct db *db, struct xf_err *err)
 {
 	int64_t v = 0;
@@ -84,6 +120,14 @@ int store_check_version(struct db *db, struct xf_err *err)
 		return xf_fail(err, XF_EINVAL, "db_needs_migration",
 		               "数据库结构版本 %lld 低于本程序的版本 %d，请先运行 xingfu migrate",
 		               (long long)v, mine);
+	for (size_t i = 0; i < XF_ARRAY_LEN(repairs); i++)
+		if (repairs[i].probe && repair_needed(db, &repairs[i], v))
+			return repairs[i].fatal
+			           ? xf_fail(err, XF_EINVAL, "db_unupgradable", "%s",
+			                     repairs[i].what)
+			           : xf_fail(err, XF_EINVAL, "db_needs_migration",
+			                     "数据库需要修复（%s），请先运行 xingfu migrate",
+			                     repairs[i].what);
 	return XF_OK;
 }
 
@@ -112,6 +156,53 @@ int store_meta_set(struct db *db, const char *key, const char *value, struct xf_
 	              "tt", key, value);
 }
 
+int store_migrate_plan(struct db *db, void (*fn)(const char *what, void *ctx), void *ctx,
+                       struct xf_err *err)
+{
+	int64_t cur;
+	int rc = store_db_version(db, &cur, err);
+	if (rc != XF_OK)
+		return rc;
+	int mine = store_schema_version();
+	if (cur > mine)
+		return store_check_version(db, err);
+	for (size_t i = 0; i < XF_ARRAY_LEN(repairs); i++)
+		if (repairs[i].fatal && repair_needed(db, &repairs[i], cur))
+			return xf_fail(err, XF_EINVAL, "db_unupgradable", "%s", repairs[i].what);
+	char line[160];
+	for (const struct embedded_file *m = migrations_for(db); m->name; m++)
+		if (m->version > cur && m->version <= mine) {
+			snprintf(line, sizeof line, "应用迁移 %s", m->name);
+			fn(line, ctx);
+		}
+	for (size_t i = 0; i < XF_ARRAY_LEN(repairs); i++)
+		if (!repairs[i].fatal && repairs[i].probe && repair_needed(db, &repairs[i], cur))
+			fn(repairs[i].what, ctx);
+	return XF_OK;
+}
+
+static int run_repairs(struct db *db, int64_t cur, struct xf_err *err)
+{
+	for (size_t i = 0; i < XF_ARRAY_LEN(repairs); i++) {
+		const struct repair *rp = &repairs[i];
+		if (rp->fatal || !repair_needed(db, rp, cur))
+			continue;
+		int rc = db_begin(db, true, err);
+		if (rc == XF_OK)
+			rc = db_exec_script(
+			    db, db_engine(db) == DB_POSTGRES ? rp->pg_fix : rp->sqlite_fix, err);
+		if (rc == XF_OK)
+			rc = db_commit(db, err);
+		if (rc != XF_OK) {
+			db_rollback(db);
+			return rc;
+		}
+		if (rp->probe)
+			log_info("repair: %s", rp->what);
+	}
+	return XF_OK;
+}
+
 int store_migrate(struct db *db, struct xf_err *err)
 {
 	int64_t cur;
@@ -121,6 +212,9 @@ int store_migrate(struct db *db, struct xf_err *err)
 	int mine = store_schema_version();
 	if (cur > mine)
 		return store_check_version(db, err);
+	for (size_t i = 0; i < XF_ARRAY_LEN(repairs); i++)
+		if (repairs[i].fatal && repair_needed(db, &repairs[i], cur))
+			return xf_fail(err, XF_EINVAL, "db_unupgradable", "%s", repairs[i].what);
 	for (const struct embedded_file *m = migrations_for(db); m->name; m++) {
 		if (m->version <= cur || m->version > mine)
 			continue;
@@ -136,10 +230,36 @@ int store_migrate(struct db *db, struct xf_err *err)
 		}
 		log_info("migration %s applied", m->name);
 	}
-	return XF_OK;
+	return run_repairs(db, cur, err);
 }
 
 /* ---- the store: readers and the writer threads ---- */
+
+const int64_t store_time_bounds_us[STORE_TIME_BUCKETS] = {
+    250, 500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 1000000, 5000000};
+
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static size_t time_bucket(int64_t us)
+{
+	size_t i = 0;
+	while (i < STORE_TIME_BUCKETS && us > store_time_bounds_us[i])
+		i++;
+	return i;
+}
+
+static size_t batch_bucket(size_t n)
+{
+	size_t i = 0;
+	while (i < STORE_BATCH_BUCKETS && n > ((size_t)1 << i))
+		i++;
+	return i;
+}
 
 #define MAX_WRITERS 8
 #define PG_WRITERS  4
@@ -198,7 +318,7 @@ static bool is_retryable(const struct write_job *j)
 /* Run one batch: every job in its own SAVEPOINT, one COMMIT (one fsync) for all. On
  * PostgreSQL batches hold one job and a serialization failure reruns the transaction. */
 static int run_batch_once(struct store *s, struct db *wdb, struct write_job *batch,
-                          struct xf_err *err)
+                          int64_t *commit_us, struct xf_err *err)
 {
 	int rc = db_begin(wdb, true, err);
 	if (rc != XF_OK)
@@ -228,8 +348,11 @@ static int run_batch_once(struct store *s, struct db *wdb, struct write_job *bat
 			db_rollback_to(wdb);
 		}
 	}
-	if (rc == XF_OK)
+	if (rc == XF_OK) {
+		int64_t t = mono_us();
 		rc = db_commit(wdb, err);
+		*commit_us = mono_us() - t;
+	}
 	if (rc != XF_OK)
 		db_rollback(wdb);
 	return rc;
@@ -240,9 +363,11 @@ static void run_batch(struct store *s, struct db *wdb, struct write_job *batch, 
 	struct xf_err err;
 	xf_err_clear(&err);
 	int rc = XF_OK;
+	int64_t t0 = 0, commit_us = 0;
 	for (int attempt = 0; attempt < PG_RETRIES; attempt++) {
 		xf_err_clear(&err);
-		rc = run_batch_once(s, wdb, batch, &err);
+		t0 = mono_us();
+		rc = run_batch_once(s, wdb, batch, &commit_us, &err);
 		if (!(rc == XF_EBUSY && strcmp(err.code, "serialization_failure") == 0 &&
 		      s->engine == DB_POSTGRES))
 			break;
@@ -255,12 +380,18 @@ static void run_batch(struct store *s, struct db *wdb, struct write_job *batch, 
 		struct timespec ts = {0, (long)(base + randombytes_uniform(base))};
 		nanosleep(&ts, NULL);
 	}
+	int64_t tx_us = mono_us() - t0;
 	pthread_mutex_lock(&s->mu);
 	s->stats.jobs += n;
 	if (rc == XF_OK) {
 		s->stats.commits++;
 		if (n > s->stats.max_batch)
 			s->stats.max_batch = n;
+		s->stats.batch_hist[batch_bucket(n)]++;
+		s->stats.tx_hist[time_bucket(tx_us)]++;
+		s->stats.commit_hist[time_bucket(commit_us)]++;
+		s->stats.tx_us += (uint64_t)tx_us;
+		s->stats.commit_us += (uint64_t)commit_us;
 	} else {
 		s->stats.failed++;
 	}
@@ -295,6 +426,7 @@ static void *writer_main(void *arg)
 		s->head = last->next;
 		if (!s->head)
 			s->tail = NULL;
+		s->stats.queued -= n;
 		last->next = NULL;
 		pthread_mutex_unlock(&s->mu);
 		run_batch(s, wdb, batch, n);
@@ -387,6 +519,7 @@ void store_submit(struct store *s, struct write_job *job)
 	else
 		s->head = job;
 	s->tail = job;
+	s->stats.queued++;
 	pthread_cond_signal(&s->cv);
 	pthread_mutex_unlock(&s->mu);
 }

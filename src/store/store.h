@@ -20,18 +20,33 @@ struct write_job {
 	struct write_job *next;
 };
 
+/* Histogram buckets of the writer (for /metrics): batch sizes ≤ 1, 2, 4 … 512 jobs, and
+ * times ≤ store_time_bounds_us[i]; the last count of each is "more than the last bound". */
+#define STORE_BATCH_BUCKETS 10
+#define STORE_TIME_BUCKETS  12
+extern const int64_t store_time_bounds_us[STORE_TIME_BUCKETS];
+
 struct writer_stats {
 	uint64_t jobs;      /* jobs run */
 	uint64_t commits;   /* batches committed */
 	uint64_t failed;    /* batches that failed as a whole */
 	uint64_t max_batch; /* largest batch committed */
 	uint64_t retries;   /* PostgreSQL transactions rerun after a serialization failure */
+	uint64_t queued;    /* jobs waiting for a writer now */
+	uint64_t batch_hist[STORE_BATCH_BUCKETS + 1]; /* committed batches by size */
+	uint64_t tx_hist[STORE_TIME_BUCKETS + 1];     /* batch transactions, BEGIN to COMMIT done */
+	uint64_t commit_hist[STORE_TIME_BUCKETS + 1]; /* the COMMIT alone (the fsync) */
+	uint64_t tx_us, commit_us;                    /* their sums, microseconds */
 };
 
 /* Schema version this binary knows. */
 int store_schema_version(void);
 /* Apply pending migrations (creating the schema on a new database). */
 int store_migrate(struct db *db, struct xf_err *err);
+/* What store_migrate would do (pending migrations, repairs of databases made by releases whose
+ * migrations were later edited), one line each to fn, changing nothing. */
+int store_migrate_plan(struct db *db, void (*fn)(const char *what, void *ctx), void *ctx,
+                       struct xf_err *err);
 /* Current version of an open database (0 when empty). */
 int store_db_version(struct db *db, int64_t *out, struct xf_err *err);
 /* XF_OK only if the database is at this binary's version; clear messages otherwise. */

@@ -27,6 +27,10 @@ struct expect {
 
 static const struct expect matrix[] = {
     {"GET /healthz", ALL, false, NULL, NULL},
+    /* PERM_LOCAL: these requests come from 127.0.0.1, so every role (and nobody) gets the
+     * metrics; the refusal of other addresses (after trusted-proxy resolution) and the
+     * metrics token are tested in tests/api/test_metrics.c. */
+    {"GET /metrics", ALL, false, NULL, NULL},
     {"GET /api/openapi.json", ALL, false, NULL, NULL},
     {"POST /api/session", ALL, false, "{\"username\":\"nobody\"}", NULL},
     {"POST /api/session/sms-code", ALL, false, "{\"phone\":\"1380000%04d\"}", NULL},
@@ -287,8 +291,10 @@ static const struct expect matrix[] = {
     {"POST /api/list-items/{id}/progress",
      "admin,district_official,street_official,community_official,grid_worker,unit_contact", true,
      "{\"done\":1}", "items"},
+    /* Not scoped: staff elsewhere get the list filtered to their own residents (empty here;
+     * test_coop checks the filter). */
     {"GET /api/matches",
-     "admin,district_official,street_official,community_official,grid_worker,unit_contact", true,
+     "admin,district_official,street_official,community_official,grid_worker,unit_contact", false,
      NULL, "q:item_id=%I"},
     {"POST /api/matches/run",
      "admin,district_official,street_official,community_official,grid_worker,unit_contact", true,
@@ -319,6 +325,83 @@ static const struct expect matrix[] = {
     {"POST /open311/v2/requests.xml", "", false, "{}", NULL}, /* open311 API keys only */
     {"GET /open311/v2/requests/{id}.xml", ALL, false, NULL, "cases"},
     {"GET /open311/v2/tokens/{token}.xml", ALL, false, NULL, NULL},
+    {"GET /api/fund-rules", "admin,district_official,street_official,community_official,approver",
+     false, NULL, NULL},
+    {"POST /api/fund-rules", "admin", false,
+     "{\"name\":\"矩阵规则%N\",\"items\":[{\"category\":\"activity\",\"name\":\"活动\",\"allowed\":"
+     "true}]}",
+     NULL},
+    {"GET /api/funds", "admin,district_official,street_official,community_official,approver", true,
+     NULL, "query:funds"},
+    {"POST /api/funds", "admin,district_official,street_official,community_official", true,
+     "{\"place_id\":%P,\"year\":2041,\"kind\":\"service\",\"name\":\"矩阵经费\",\"budget_fen\":100,"
+     "\"ruleset_id\":%S}",
+     NULL},
+    {"GET /api/funds/{id}", "admin,district_official,street_official,community_official,approver",
+     true, NULL, "funds"},
+    {"GET /api/expenditures", "admin,district_official,street_official,community_official,approver",
+     true, NULL, "q:fund_id=%F"},
+    {"POST /api/expenditures", "admin,street_official,community_official", true,
+     "{\"fund_id\":%F,\"category\":\"activity\",\"title\":\"矩阵支出\",\"amount_fen\":1}", NULL},
+    {"GET /api/expenditures/{id}",
+     "admin,district_official,street_official,community_official,approver", true, NULL,
+     "expenditures"},
+    {"POST /api/expenditures/{id}/approve", "admin,community_official", true, "{}", "expenditures"},
+    {"POST /api/expenditures/{id}/reject", "admin,community_official", true, "{}", "expenditures"},
+    {"POST /api/expenditures/{id}/pay", "admin,street_official,community_official", true, "{}",
+     "expenditures"},
+    {"POST /api/expenditures/{id}/vouchers", "admin,street_official,community_official", true, "{}",
+     "expenditures"},
+    {"GET /api/disclosure/funds", ALL, false, NULL, NULL},
+    {"GET /api/reports/funds",
+     "admin,district_official,street_official,community_official,approver", true, NULL,
+     "query:funds"},
+    {"GET /api/centres", "admin,district_official,street_official,community_official,approver",
+     true, NULL, "query:centres"},
+    {"POST /api/centres", "admin,district_official,street_official,community_official", true,
+     "{\"place_id\":%P,\"name\":\"矩阵中心\"}", NULL},
+    {"GET /api/centres/{id}", "admin,district_official,street_official,community_official,approver",
+     true, NULL, "centres"},
+    {"POST /api/centres/{id}/projects",
+     "admin,district_official,street_official,community_official", true,
+     "{\"kind\":\"new\",\"title\":\"矩阵项目\"}", "centres"},
+    {"POST /api/centre-projects/{id}/done",
+     "admin,district_official,street_official,community_official", true, "{}", "projects"},
+    {"GET /api/liuyou", "admin,district_official,street_official,community_official,approver", true,
+     NULL, "q:org_id=%O"},
+    {"PUT /api/liuyou", "admin,district_official,street_official,community_official", true,
+     "{\"org_id\":%O,\"items\":[{\"item\":\"place\",\"ok\":true}]}", NULL},
+    {"GET /api/venues", ALL, false, NULL, NULL},
+    {"POST /api/venues", "admin,district_official,street_official,community_official", true,
+     "{\"place_id\":%P,\"name\":\"矩阵场地\",\"capacity\":5,\"opens_min\":0,\"closes_min\":1440}",
+     NULL},
+    {"GET /api/bookings", ALL, true, NULL, "q:venue_id=%V"},
+    {"POST /api/bookings", ALL, true,
+     "{\"venue_id\":%V,\"starts_at\":4000000000,\"ends_at\":4000003600,\"purpose\":\"矩阵预约\","
+     "\"people\":1}",
+     NULL},
+    {"POST /api/bookings/{id}/approve",
+     "admin,district_official,street_official,community_official", true, "{}", "bookings"},
+    {"POST /api/bookings/{id}/reject", "admin,district_official,street_official,community_official",
+     true, "{}", "bookings"},
+    {"POST /api/bookings/{id}/cancel", "admin,district_official,street_official,community_official",
+     true, "{}", "bookings"},
+    {"GET /api/bookings/{id}/code", "", true, NULL, "bookings"},
+    {"POST /api/bookings/{id}/arrive", "admin,district_official,street_official,community_official",
+     true, "{\"code\":\"XF-B1-0\"}", "bookings"},
+    {"GET /api/cadres", "admin,district_official,street_official,community_official", true, NULL,
+     "query:cadres"},
+    {"POST /api/cadres", "admin,district_official,street_official,community_official", true,
+     "{\"person_id\":%R,\"place_id\":%P,\"title\":\"矩阵\"}", NULL},
+    {"GET /api/cadres/{id}", "admin,district_official,street_official,community_official", true,
+     NULL, "cadres"},
+    {"POST /api/cadres/{id}/certificates",
+     "admin,district_official,street_official,community_official", true,
+     "{\"kind\":\"other\",\"name\":\"矩阵证书\"}", "cadres"},
+    {"POST /api/cadres/{id}/events", "admin,district_official,street_official,community_official",
+     true, "{\"kind\":\"training\",\"title\":\"矩阵培训\"}", "cadres"},
+    {"GET /api/reports/cadres", "admin,district_official,street_official,community_official", true,
+     NULL, "query:cadres"},
     {"POST /api/test/clock", ALL, false, "{\"advance\":0}", NULL},
 };
 
@@ -353,6 +436,8 @@ struct fixture {
 	int64_t org[2];
 	int64_t position[2];
 	int64_t cases[2];
+	int64_t ruleset, fund[2], expenditure[2], centre[2], project[2], venue[2], booking[2],
+	    cadre[2];
 	int64_t unit[2], registration[2], post[2], wish[2], activity[2], agreement[2], item[2],
 	    match[2];
 	int64_t building[2];
@@ -372,6 +457,87 @@ static int64_t place_by_code(struct db *db, const char *code)
 	assert_int_equal(db_int(db, &e, &id, "SELECT id FROM places WHERE code = ?", "t", code),
 	                 XF_OK);
 	return id;
+}
+
+/* 重心下移 objects on each side: a fund under a rule set the community approves at both
+ * steps, a pending expenditure asked by the victim account, the community's centre and a
+ * planned project, a venue with a pending booking, and a cadre. */
+static int funds_fixtures(struct db *db, int s, struct xf_err *err)
+{
+	int rc = XF_OK;
+	if (!F.ruleset) {
+		rc = db_run(
+		    db, err,
+		    "INSERT INTO fund_rulesets(name, published_at, text) VALUES ('矩阵', 0, '')",
+		    "");
+		if (rc == XF_OK)
+			rc = db_int(db, err, &F.ruleset, "SELECT max(id) FROM fund_rulesets", "");
+		if (rc == XF_OK)
+			rc = db_run(
+			    db, err,
+			    "INSERT INTO fund_rule_items(ruleset_id, category, name, allowed,"
+			    " approver_role, second_role) VALUES (?, 'activity', '活动', 1,"
+			    " 'community_official', 'community_official')",
+			    "i", F.ruleset);
+	}
+	if (rc == XF_OK)
+		rc = db_run(db, err,
+		            "INSERT INTO funds(place_id, year, kind, name, budget_fen, ruleset_id,"
+		            " created_at) VALUES (?, 2040, 'service', '矩阵经费', 100000, ?, 0)",
+		            "ii", F.place[s], F.ruleset);
+	if (rc == XF_OK)
+		rc = db_int(db, err, &F.fund[s], "SELECT max(id) FROM funds", "");
+	if (rc == XF_OK)
+		rc = db_run(
+		    db, err,
+		    "INSERT INTO expenditures(fund_id, category, title, amount_fen, status, steps,"
+		    " requested_by, created_at) VALUES (?, 'activity', '矩阵支出', 100,"
+		    " 'pending', 1, ?, 0)",
+		    "ii", F.fund[s], F.user[s]);
+	if (rc == XF_OK)
+		rc = db_int(db, err, &F.expenditure[s], "SELECT max(id) FROM expenditures", "");
+	if (rc == XF_OK)
+		rc = db_run(
+		    db, err,
+		    "INSERT INTO centres(place_id, name, created_at) VALUES (?, '矩阵中心', 0)"
+		    " ON CONFLICT DO NOTHING",
+		    "i", F.place[s]);
+	if (rc == XF_OK)
+		rc = db_int(db, err, &F.centre[s], "SELECT id FROM centres WHERE place_id = ?", "i",
+		            F.place[s]);
+	if (rc == XF_OK)
+		rc =
+		    db_run(db, err,
+		           "INSERT INTO centre_projects(centre_id, kind, title, status, created_at)"
+		           " VALUES (?, 'new', '矩阵项目', 'planned', 0)",
+		           "i", F.centre[s]);
+	if (rc == XF_OK)
+		rc = db_int(db, err, &F.project[s], "SELECT max(id) FROM centre_projects", "");
+	if (rc == XF_OK)
+		rc = db_run(db, err,
+		            "INSERT INTO venues(place_id, name, capacity, opens_min, closes_min,"
+		            " created_at) VALUES (?, '矩阵场地', 10, 0, 1440, 0)",
+		            "i", F.place[s]);
+	if (rc == XF_OK)
+		rc = db_int(db, err, &F.venue[s], "SELECT max(id) FROM venues", "");
+	if (rc == XF_OK)
+		rc = db_run(
+		    db, err,
+		    "INSERT INTO bookings(venue_id, user_id, purpose, people, starts_at, ends_at,"
+		    " status, secret, created_at) VALUES (?, ?, '矩阵', 1, ?, ?, 'pending', '00',"
+		    " 0)",
+		    "iiii", F.venue[s], F.user[s], clock_now() + 86400, clock_now() + 90000);
+	if (rc == XF_OK)
+		rc = db_int(db, err, &F.booking[s], "SELECT max(id) FROM bookings", "");
+	if (rc == XF_OK)
+		rc = db_run(db, err,
+		            "INSERT INTO cadres(person_id, place_id, title, hired_at) VALUES (?, ?,"
+		            " '矩阵', 0) ON CONFLICT DO NOTHING",
+		            "ii", F.person[s], F.place[s]);
+	if (rc == XF_OK)
+		rc = db_int(db, err, &F.cadre[s], "SELECT id FROM cadres WHERE person_id = ?", "i",
+		            F.person[s]);
+	return rc;
 }
 
 /* 双报到 and co-building objects on each side: a unit's pending registration, a post, a
@@ -498,6 +664,9 @@ static int build(struct db *db, void *arg, struct xf_err *err)
 		if ((rc = auth_user_create(db, name, F.hash, "被操作的账号", 0, NULL, &F.user[s],
 		                           err)) != XF_OK)
 			return rc;
+		if ((rc = funds_fixtures(db, s, err)) != XF_OK)
+			return rc;
+
 		/* A pool of grants to delete, on distinct places under each community. */
 		for (int k = 0; k < F.nsub[s]; k++)
 			for (size_t r = 0; r < 4; r++) {
@@ -582,7 +751,13 @@ static int64_t object_id(const char *kind, int side)
 	            {"activities", F.activity},
 	            {"agreements", F.agreement},
 	            {"items", F.item},
-	            {"matches", F.match}};
+	            {"matches", F.match},
+	            {"funds", F.fund},
+	            {"expenditures", F.expenditure},
+	            {"centres", F.centre},
+	            {"projects", F.project},
+	            {"bookings", F.booking},
+	            {"cadres", F.cadre}};
 	for (size_t i = 0; i < XF_ARRAY_LEN(coop); i++)
 		if (strcmp(kind, coop[i].kind) == 0)
 			return coop[i].ids[side];
@@ -600,11 +775,14 @@ static void fill(char *out, size_t n, const char *tmpl, int64_t place, int count
 		} else if (p[0] == '%' && p[1] == 'N') {
 			o += (size_t)snprintf(out + o, n - o, "%d", counter);
 			p++;
-		} else if (p[0] == '%' && p[1] && strchr("ORUAI", p[1])) {
+		} else if (p[0] == '%' && p[1] && strchr("ORUAIFSV", p[1])) {
 			int64_t v = p[1] == 'O'   ? F.org[side]
 			            : p[1] == 'R' ? F.person[side]
 			            : p[1] == 'U' ? F.unit[side]
 			            : p[1] == 'A' ? F.agreement[side]
+			            : p[1] == 'F' ? F.fund[side]
+			            : p[1] == 'S' ? F.ruleset
+			            : p[1] == 'V' ? F.venue[side]
 			                          : F.item[side];
 			o += (size_t)snprintf(out + o, n - o, "%lld", (long long)v);
 			p++;
@@ -719,7 +897,8 @@ static void test_every_route_for_every_role_inside_and_outside_scope(void **stat
 				               (r.status == 404 && x->object &&
 				                (strcmp(x->object, "cases") == 0 ||
 				                 strcmp(x->object, "wishes") == 0 ||
-				                 strcmp(x->object, "activities") == 0));
+				                 strcmp(x->object, "activities") == 0 ||
+				                 strcmp(x->object, "bookings") == 0));
 				bool want_refused = !allowed || side == 1;
 				if (refused != want_refused) {
 					printf("%-14s %-40s %s: got %d %s\n", role, x->route,

@@ -15,7 +15,7 @@
 
 static struct tserver T;
 static char shequ[512], shequ2[512], shequ3[512], jiedao[512], jumin[512], dangyuan[512],
-    danwei[512], member2[512];
+    danwei[512], member2[512], resident2[512];
 
 #define SQL_INT(sql, ...)                                                                          \
 	(__extension__({                                                                           \
@@ -46,6 +46,20 @@ static int make_member2(struct db *db, void *arg, struct xf_err *err)
 		rc = auth_user_create(db, "member2", hash, "第二位党员", person, NULL, &user, err);
 	if (rc == XF_OK)
 		rc = auth_grant_add(db, user, "party_member", dazhi, 0, NULL, err);
+	/* And a resident of 大智路 who is not a member. */
+	if (rc == XF_OK)
+		rc = db_int(
+		    db, err, &person,
+		    "SELECT min(pe.id) FROM people pe JOIN places h ON h.id = pe.place_id JOIN"
+		    " places c ON c.id = ? WHERE substr(h.path, 1, length(c.path)) = c.path AND"
+		    " pe.id NOT IN (SELECT person_id FROM party_members) AND pe.id NOT IN"
+		    " (SELECT person_id FROM users WHERE person_id IS NOT NULL)",
+		    "i", dazhi);
+	if (rc == XF_OK)
+		rc =
+		    auth_user_create(db, "resident2", hash, "另一位居民", person, NULL, &user, err);
+	if (rc == XF_OK)
+		rc = auth_grant_add(db, user, "resident", dazhi, 0, NULL, err);
 	return rc;
 }
 
@@ -59,6 +73,7 @@ static void login_all(void)
 	ts_login(&T, "dangyuan", DEMO_PW, dangyuan, sizeof dangyuan);
 	ts_login(&T, "danwei", DEMO_PW, danwei, sizeof danwei);
 	ts_login(&T, "member2", DEMO_PW, member2, sizeof member2);
+	ts_login(&T, "resident2", DEMO_PW, resident2, sizeof resident2);
 }
 
 static int setup(void **state)
@@ -257,6 +272,26 @@ static void test_a_wish_goes_from_order_to_rating_and_points(void **state)
 	req("GET", dangyuan, "/api/wishes", NULL, 200, &r);
 	assert_true(has_id(r.json, id));
 	hr_free(&r);
+	/* Another resident (not a member) sees neither the wish in her list nor the wish. */
+	req("GET", resident2, "/api/wishes", NULL, 200, &r);
+	assert_false(has_id(r.json, id));
+	hr_free(&r);
+	req("GET", resident2, path, NULL, 404, &r);
+	hr_free(&r);
+	/* In lists is_mine tells a resident's own wishes from the community's to claim. */
+	req("GET", jumin, "/api/wishes?mine=1", NULL, 200, &r);
+	json_t *w;
+	size_t k;
+	bool seen = false;
+	json_array_foreach(json_object_get(r.json, "items"), k, w)
+	{
+		bool mine = json_is_true(json_object_get(w, "is_mine"));
+		seen |= num(w, "id") == id && mine;
+		if (!mine) /* someone else's: only there to be claimed */
+			assert_string_equal(str(w, "status"), "approved");
+	}
+	assert_true(seen);
+	hr_free(&r);
 	snprintf(act, sizeof act, "%s/claim", path);
 	post_ok(dangyuan, act, "{}", 200);
 	post_err(member2, act, "{}", 409, "already_claimed");
@@ -363,6 +398,15 @@ static void test_activities_fill_wait_check_codes_and_confirm_hours_once(void **
 	snprintf(path, sizeof path, "/api/activities/%lld/signup", (long long)id);
 	post(dangyuan, path, "{}", 200, &r);
 	assert_string_equal(str(r.json, "my_status"), "waiting");
+	hr_free(&r);
+	/* Each sees their own line: the waiting member his place in the queue. */
+	snprintf(path, sizeof path, "/api/activities/%lld", (long long)id);
+	req("GET", dangyuan, path, NULL, 200, &r);
+	assert_int_equal(num(r.json, "my_position"), 1);
+	assert_true(json_is_null(json_object_get(r.json, "my_minutes")));
+	hr_free(&r);
+	req("GET", member2, path, NULL, 200, &r);
+	assert_int_equal(num(r.json, "my_position"), 0);
 	hr_free(&r);
 
 	/* Arrival codes: only the organiser sees them; forged, foreign and stale ones fail. */
@@ -525,6 +569,17 @@ static void test_the_bus_company_finds_drivers_among_job_seekers(void **state)
 	/* Their own community forwards them; the unit hires the forwarded. */
 	snprintf(path, sizeof path, "/api/matches/%lld/hire", (long long)match[0]);
 	post_err(danwei, path, "{}", 409, "invalid_state");
+	/* 沈家营's worker sees her residents among the proposals (she forwards them); 友爱街's
+	 * sees none of them. */
+	snprintf(path, sizeof path, "/api/matches?item_id=%lld", (long long)need);
+	req("GET", shequ3, path, NULL, 200, &r);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 3);
+	hr_free(&r);
+	req("GET", shequ2, path, NULL, 200, &r);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0);
+	hr_free(&r);
+	req("GET", jumin, path, NULL, 403, &r);
+	hr_free(&r);
 	for (int i = 0; i < 3; i++) {
 		snprintf(path, sizeof path, "/api/matches/%lld/forward", (long long)match[i]);
 		post_ok(jiedao, path, "{}", 403); /* 澄月街道 does not hold 沈家营's people */

@@ -510,6 +510,68 @@ static void test_spending_and_gifts_never_lower_the_score(void **state)
 	assert_int_equal(field_of(jm, jm_acct, "score"), jm_score);
 }
 
+/* A history line names the other side for a member to read: a shop or an issuer by name, a
+ * person masked (a mistyped account number must not reveal a stranger's name). */
+static const json_t *line_of(const char *hdrs, int64_t acct, const char *id, struct hresp *r)
+{
+	char path[96];
+	snprintf(path, sizeof path, "/api/points/accounts/%lld/transfers?limit=20",
+	         (long long)acct);
+	req(hdrs, "GET", path, NULL, 200, r);
+	json_t *it;
+	size_t i;
+	json_array_foreach(json_object_get(r->json, "items"), i, it)
+	{
+		if (strcmp(json_string_value(json_object_get(it, "id")), id) == 0)
+			return it;
+	}
+	fail_msg("%s: no line %s", path, id);
+	return NULL;
+}
+
+static void test_a_history_names_the_other_side_and_masks_people(void **state)
+{
+	fund(dy_acct, 3);
+	char item[256];
+	snprintf(item, sizeof item,
+	         "{\"id\":\"hist-1\",\"debit_account\":%lld,\"credit_account\":%lld,\"amount\":1,"
+	         "\"code\":\"gift\",\"ref\":\"谢谢\"}",
+	         (long long)dy_acct, (long long)jm_acct);
+	one(dy, item, "ok");
+	struct hresp r;
+	const json_t *cp = json_object_get(line_of(dy, dy_acct, "hist-1", &r), "counterparty");
+	assert_non_null(cp);
+	assert_int_equal(json_integer_value(json_object_get(cp, "account_id")), jm_acct);
+	assert_string_equal(json_string_value(json_object_get(cp, "kind")), "person");
+	/* 孙秀英（居民）: the surname, one star for each further character, no note. */
+	assert_string_equal(json_string_value(json_object_get(cp, "name")), "孙**");
+	hr_free(&r);
+	cp = json_object_get(line_of(jm, jm_acct, "hist-1", &r), "counterparty");
+	assert_string_equal(json_string_value(json_object_get(cp, "name")), "赵**");
+	hr_free(&r);
+	/* The issuer of an earn is named in full. */
+	char path[96];
+	snprintf(path, sizeof path, "/api/points/accounts/%lld/transfers?limit=200",
+	         (long long)dy_acct);
+	req(dy, "GET", path, NULL, 200, &r);
+	json_t *it;
+	size_t i;
+	bool issuer = false;
+	json_array_foreach(json_object_get(r.json, "items"), i, it)
+	{
+		const json_t *c = json_object_get(it, "counterparty");
+		if (strcmp(json_string_value(json_object_get(it, "code")), "earn") == 0) {
+			assert_string_equal(json_string_value(json_object_get(c, "kind")),
+			                    "issuer");
+			assert_non_null(
+			    strstr(json_string_value(json_object_get(c, "name")), "社区"));
+			issuer = true;
+		}
+	}
+	assert_true(issuer);
+	hr_free(&r);
+}
+
 /* ---- bad input ---- */
 
 static void test_bad_input_gets_a_clear_error_and_changes_nothing(void **state)
@@ -1020,6 +1082,7 @@ int main(void)
 	    cmocka_unit_test(test_refused_transfers_change_nothing_and_are_audited),
 	    cmocka_unit_test(test_gifts_have_a_daily_limit),
 	    cmocka_unit_test(test_spending_and_gifts_never_lower_the_score),
+	    cmocka_unit_test(test_a_history_names_the_other_side_and_masks_people),
 	    cmocka_unit_test(test_bad_input_gets_a_clear_error_and_changes_nothing),
 	    cmocka_unit_test(test_a_full_batch_of_8000_is_answered_in_order),
 	    cmocka_unit_test(test_counter_redeems_with_a_one_time_code_moving_stock_and_points),
