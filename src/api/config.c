@@ -2,6 +2,7 @@
  * two ways settings are applied (process settings into struct app_config, database settings
  * through the domain functions the API uses). */
 #include "config.h"
+#include "../funds/funds.h"
 #include "app.h"
 #include "../auth/audit.h"
 #include "../cases/cases.h"
@@ -35,6 +36,7 @@ enum vtype {
 	V_LEVEL,   /* debug|info|warn|error */
 	V_SLA,     /* "DISPATCH / FEEDBACK" durations */
 	V_RULE,    /* "PER_UNIT, CAP_PER_OUTCOME, CAP_PER_DAY[, on|off]" */
+	V_RULESET, /* a JSON file with a fund rule set: {"name", "text"?, "items": [...]} */
 	V_RESERVED /* a key kept for a capability that does not exist yet */
 };
 
@@ -285,10 +287,25 @@ static const struct keydef keys[] = {
      100,
      1,
      NO_FIELD},
-    {{"fund.", "（保留）", CONFIG_DB, true, "经费规则：经费功能（issue 12）完成前不能设置"},
-     V_RESERVED,
+    {{"fund.rules_file", "JSON 文件路径", CONFIG_DB, true,
+      "经费使用规则（名称、允许与禁止的支出类别、单笔上限、审批人）；同名规则已发布则不重复发布"},
+     V_RULESET,
      0,
      0,
+     1,
+     NO_FIELD},
+    {{"cadres.certificate_subsidy_fen", "整数 0–10000000（分）", CONFIG_DB, true,
+      "助理社工师及以上每张证书每月补贴，默认 10000（100 元）"},
+     V_INT,
+     0,
+     10000000,
+     1,
+     NO_FIELD},
+    {{"cadres.local_average_wage_fen", "整数 0–100000000（分）", CONFIG_DB, true,
+      "当地职工月平均工资，用来对照社区工作者薪酬，默认 350000（3500 元）"},
+     V_INT,
+     0,
+     100000000,
      1,
      NO_FIELD},
 };
@@ -457,6 +474,35 @@ static bool secret_valid(const char *v)
 }
 
 /* Check one value; on failure write the reason (Chinese) into why. */
+/* A fund rule set from a JSON file (at most 1 MiB): an object with a name and a non-empty
+ * items array; the items themselves are checked by the funds module when published. */
+static json_t *ruleset_load(const char *path, char *why, size_t wn)
+{
+	struct stat sb;
+	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		snprintf(why, wn, "读不到文件 %s", path);
+		return NULL;
+	}
+	if (sb.st_size > CONFIG_MAX_BYTES) {
+		snprintf(why, wn, "规则文件超过 1 MB");
+		return NULL;
+	}
+	json_error_t je;
+	json_t *rs = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+	if (!rs) {
+		snprintf(why, wn, "规则文件不是合法的 JSON（第 %d 行：%s）", je.line, je.text);
+		return NULL;
+	}
+	json_t *name = json_object_get(rs, "name"), *items = json_object_get(rs, "items");
+	if (!json_is_object(rs) || !json_is_string(name) || json_string_length(name) < 2 ||
+	    !json_is_array(items) || json_array_size(items) == 0 || json_array_size(items) > 100) {
+		snprintf(why, wn, "规则文件须有 name（名称）和 items（1–100 个支出类别）");
+		json_decref(rs);
+		return NULL;
+	}
+	return rs;
+}
+
 static bool value_ok(const struct keydef *k, const char *name, const char *v, char *why, size_t wn)
 {
 	switch (k->vt) {
@@ -553,8 +599,13 @@ static bool value_ok(const struct keydef *k, const char *name, const char *v, ch
 		}
 		return parse_rule(v, &r, why, wn);
 	}
+	case V_RULESET: {
+		json_t *rs = ruleset_load(v, why, wn);
+		json_decref(rs);
+		return rs != NULL;
+	}
 	case V_RESERVED:
-		snprintf(why, wn, "经费规则（fund.*）要等经费功能（issue 12）完成后才能设置");
+		snprintf(why, wn, "这个设置项保留给尚未完成的功能");
 		return false;
 	}
 	return false;
@@ -820,6 +871,20 @@ static int apply_one(struct db *db, const struct keydef *k, const char *key, con
 		return points_gift_limit_set(db, n, err);
 	if (strcmp(key, "coop.min_activities") == 0)
 		return coop_min_activities_set(db, (int)n, err);
+	if (strcmp(key, "cadres.certificate_subsidy_fen") == 0 ||
+	    strcmp(key, "cadres.local_average_wage_fen") == 0) {
+		char num[24];
+		snprintf(num, sizeof num, "%lld", (long long)n);
+		return store_meta_set(db, key, num, err);
+	}
+	if (k->vt == V_RULESET) {
+		json_t *rs = ruleset_load(v, why, sizeof why);
+		if (!rs)
+			return xf_fail(err, XF_EINVAL, "bad_value", "%s", why);
+		int rc = funds_rules_publish(db, rs, clock_now(), err);
+		json_decref(rs);
+		return rc;
+	}
 	return xf_fail(err, XF_EINVAL, "reserved_key", "%s 不能设置", key);
 }
 

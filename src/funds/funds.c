@@ -107,6 +107,20 @@ FUNDS_OP(funds_ruleset_create)
 	return XF_OK;
 }
 
+int funds_rules_publish(struct db *db, json_t *ruleset, int64_t now, struct xf_err *err)
+{
+	int64_t n = 0;
+	int rc = db_int(db, err, &n, "SELECT count(*) FROM fund_rulesets WHERE name = ?", "t",
+	                jv_str(ruleset, "name", ""));
+	if (rc != XF_OK || n)
+		return rc;
+	struct actor system = {.role = "admin"};
+	json_t *out = NULL;
+	rc = funds_ruleset_create(db, &system, ruleset, 0, now, &out, err);
+	json_decref(out);
+	return rc;
+}
+
 FUNDS_OP(funds_rulesets_list)
 {
 	struct db_stmt *st =

@@ -25,6 +25,10 @@ FUNDS_OP(funds_list);           /* ?place=&year= */
 FUNDS_OP(funds_create);         /* {place_id, org_id?, year, kind, name, budget_fen, ruleset_id} */
 FUNDS_OP(funds_get);            /* budget, spent by category, remaining */
 
+/* Publish a rule set given as {"name", "text"?, "items"} unless one of that name exists
+ * (for the configuration file: applying it again changes nothing). */
+int funds_rules_publish(struct db *db, json_t *ruleset, int64_t now, struct xf_err *err);
+
 /* Expenditures */
 FUNDS_OP(funds_expenditures_list);  /* ?fund_id=&status= */
 FUNDS_OP(funds_expenditure_create); /* {fund_id, category, title, amount_fen, outcome?, deeds?} */

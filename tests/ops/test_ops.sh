@@ -35,7 +35,7 @@ expect_grep "names line 2: unknown key" "第 2 行 / line 2：unknown_key：未�
 expect_grep "names line 3: bad value" "第 3 行 / line 3：bad_value：threads = many：应为 1 到 64 之间的整数" "$D/err"
 expect_grep "names line 5: dispatch after feedback" "第 5 行 / line 5：bad_value：.*受理时限不能长于答复时限" "$D/err"
 expect_grep "names line 6: duplicate" "第 6 行 / line 6：duplicate_key：threads 已在第 3 行设置过" "$D/err"
-expect_grep "names line 7: fund rules reserved" "第 7 行 / line 7：reserved_key" "$D/err"
+expect_grep "names line 7: no such fund key" "第 7 行 / line 7：unknown_key" "$D/err"
 expect_grep "names line 8: syntax" "第 8 行 / line 8：syntax" "$D/err"
 [ "$(grep -c '第 [0-9]* 行 / line' "$D/err")" = 6 ] && ok "exactly the six bad lines" || bad "bad lines: $(cat "$D/err")"
 expect_exit 1 "config check of a missing file" -- "$XF" config check "$D/none.conf"

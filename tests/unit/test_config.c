@@ -113,7 +113,7 @@ static void test_every_bad_line_is_named_and_left_out(void **state)
 	     "sla.express = 1h / 2h\n"              /* 6 no such tier */
 	     "points.rule.lottery = 1, 1, 1\n"      /* 7 no such rule */
 	     "points.rule.case_solved = 1, 2\n"     /* 8 wrong shape */
-	     "fund.max_per_project = 50000\n"       /* 9 reserved */
+	     "fund.max_per_project = 50000\n"       /* 9 no such key */
 	     "trusted_proxies = nginx\n"            /* 10 not an address */
 	     "audit_retention_days = 30\n"          /* 11 below the legal minimum */
 	     "listen = 127.0.0.1\n"                 /* 12 no port */
@@ -126,10 +126,10 @@ static void test_every_bad_line_is_named_and_left_out(void **state)
 	static const struct {
 		int line;
 		const char *code;
-	} want[] = {{1, "unknown_key"},  {2, "bad_value"},  {3, "duplicate_key"}, {4, "syntax"},
-	            {5, "bad_value"},    {6, "bad_value"},  {7, "bad_value"},     {8, "bad_value"},
-	            {9, "reserved_key"}, {10, "bad_value"}, {11, "bad_value"},    {12, "bad_value"},
-	            {13, "bad_value"},   {15, "bad_value"}, {14, "missing_key"}};
+	} want[] = {{1, "unknown_key"}, {2, "bad_value"},  {3, "duplicate_key"}, {4, "syntax"},
+	            {5, "bad_value"},   {6, "bad_value"},  {7, "bad_value"},     {8, "bad_value"},
+	            {9, "unknown_key"}, {10, "bad_value"}, {11, "bad_value"},    {12, "bad_value"},
+	            {13, "bad_value"},  {15, "bad_value"}, {14, "missing_key"}};
 	assert_int_equal(p.n, XF_ARRAY_LEN(want));
 	for (size_t i = 0; i < p.n; i++) {
 		assert_int_equal(p.v[i].line, want[i].line);
@@ -193,6 +193,59 @@ static void test_database_settings_go_through_the_domain_and_are_audited(void **
 	config_problems_free(&p);
 }
 
+/* Fund rules come from a JSON file: published once per name, a broken file named. */
+static void test_fund_rules_are_published_once_from_a_file(void **state)
+{
+	struct fx *f = *state;
+	char rules[600], bad[600], text[1400];
+	snprintf(rules, sizeof rules, "%s/rules.json", f->dir);
+	snprintf(bad, sizeof bad, "%s/bad.json", f->dir);
+	write_file(rules, "{\"name\": \"配置文件里的经费规则\", \"items\": ["
+	                  "{\"category\": \"activity\", \"name\": \"居民活动\", \"allowed\": true,"
+	                  " \"cap_fen\": 500000, \"approver_role\": \"street_official\"},"
+	                  "{\"category\": \"banquet\", \"name\": \"宴请\", \"allowed\": false}]}");
+	write_file(bad, "{\"name\": \"坏\", \"items\": [");
+	struct config c;
+	struct config_problems p;
+	snprintf(text, sizeof text,
+	         "fund.rules_file = %s\ncadres.certificate_subsidy_fen = 12000\n"
+	         "cadres.local_average_wage_fen = 360000\n",
+	         rules);
+	load(f, text, &c, &p);
+	assert_int_equal(p.n, 0);
+	struct xf_err e;
+	assert_int_equal(store_write(f->s, apply_fn, &c, &e), XF_OK);
+	assert_int_equal(store_write(f->s, apply_fn, &c, &e), XF_OK); /* again: no second copy */
+	struct db *db = store_reader(f->s, &e);
+	int64_t v;
+	assert_int_equal(
+	    db_int(db, &e, &v,
+	           "SELECT count(*) FROM fund_rulesets WHERE name = '配置文件里的经费规则'", ""),
+	    XF_OK);
+	assert_int_equal(v, 1);
+	assert_int_equal(
+	    db_int(db, &e, &v,
+	           "SELECT count(*) FROM fund_rule_items i JOIN fund_rulesets r ON r.id ="
+	           " i.ruleset_id WHERE r.name = '配置文件里的经费规则' AND i.allowed = 0",
+	           ""),
+	    XF_OK);
+	assert_int_equal(v, 1);
+	char s[32];
+	assert_int_equal(store_meta_get(db, "cadres.certificate_subsidy_fen", s, sizeof s, &e),
+	                 XF_OK);
+	assert_string_equal(s, "12000");
+	config_free(&c);
+	config_problems_free(&p);
+	snprintf(text, sizeof text, "fund.rules_file = %s\nfund.rules_file2 = x\n", bad);
+	load(f, text, &c, &p);
+	assert_int_equal(p.n, 2);
+	assert_string_equal(p.v[0].code, "bad_value");
+	assert_non_null(strstr(p.v[0].message, "JSON"));
+	assert_string_equal(p.v[1].code, "unknown_key");
+	config_free(&c);
+	config_problems_free(&p);
+}
+
 /* The checker's list of points rules is the one the migrations create. */
 static void test_the_known_rule_codes_are_the_database_rules(void **state)
 {
@@ -228,6 +281,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(
 	        test_database_settings_go_through_the_domain_and_are_audited, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_the_known_rule_codes_are_the_database_rules, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_fund_rules_are_published_once_from_a_file, setup,
 	                                    teardown),
 	};
 	return TS_RUN(tests, NULL, NULL);
