@@ -184,7 +184,7 @@ describe('mobile', () => {
     const { context, page, problems } = await open(browser, { viewport: PHONE, mobile: true })
     await mobileLogin(page, 'daibiao')
     await page.getByRole('button', { name: 'English' }).click()
-    await page.getByTestId('tabbar').getByText('Me').waitFor()
+    await page.getByTestId('tabbar').getByText('Me', { exact: true }).waitFor()
     await page.getByRole('button', { name: 'Sign out' }).waitFor()
     assert.equal(await page.locator('html').getAttribute('lang'), 'en')
     await page.getByRole('button', { name: '中文' }).click()

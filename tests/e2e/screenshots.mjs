@@ -313,4 +313,304 @@ await shot('console-registry-import-1366', { viewport: DESKTOP }, async (page) =
   await page.getByTestId('import-send').click()
   await page.getByTestId('import-errors').getByText('第 2 行').waitFor()
 })
+// 民情诉求: a few weeks of cases across 澄月街道 (made once, when the first of these shots runs).
+let casesSeeded = null
+async function seedOnce() {
+  if (!casesSeeded) {
+    const { seedCases, storyCase } = await import('./cases-lib.mjs')
+    casesSeeded = seedCases().then(async (ids) => ({ ids, story: await storyCase() }))
+  }
+  return casesSeeded
+}
+async function casesMenu(page, label) {
+  await page.getByTestId('menu').getByText('民情诉求').click()
+  await page.getByTestId('menu').getByText(label, { exact: true }).click()
+}
+await shot('console-cases-queue-1366', { viewport: DESKTOP }, async (page) => {
+  await seedOnce()
+  // Every case here is minutes old and the demo's clock cannot move, so two rows are shown as
+  // the server would send them days later (one overdue, one in the last fifth of its time),
+  // to show how the countdown warns.
+  await page.route(/\/api\/cases\?/, async (route) => {
+    const res = await route.fetch()
+    const body = await res.json()
+    const open = body.items.filter((c) => c.status !== 'replied' && c.status !== 'closed')
+    if (open[1]) Object.assign(open[1], { overdue: true, seconds_left: -26 * 3600 })
+    if (open[3]) Object.assign(open[3], { seconds_left: 20 * 3600 })
+    await route.fulfill({ response: res, json: body })
+  })
+  await consoleLogin(page, 'jiedao')
+  await casesMenu(page, '诉求办理')
+  await page.getByTestId('cases-table').locator('[data-sla="over"]').first().waitFor()
+})
+await shot('console-cases-detail-1366', { viewport: DESKTOP }, async (page) => {
+  const { story } = await seedOnce()
+  await consoleLogin(page, 'shequ')
+  await page.goto(`${BASE}/cases?case=${story}`)
+  await page.getByTestId('case-timeline').getByText('供电所今天上午已更换灯泡').waitFor()
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="case-photos"] img')].every((i) => i.complete))
+})
+await shot('console-cases-detail-timeline-1366', { viewport: DESKTOP }, async (page) => {
+  const { story } = await seedOnce()
+  await consoleLogin(page, 'shequ')
+  await page.goto(`${BASE}/cases?case=${story}`)
+  const tl = page.getByTestId('case-timeline')
+  await tl.getByText('供电所今天上午已更换灯泡').waitFor()
+  await tl.scrollIntoViewIfNeeded()
+  await tl.locator('.el-timeline-item').last().scrollIntoViewIfNeeded()
+})
+await shot('console-cases-batch-1366', { viewport: DESKTOP }, async (page) => {
+  await consoleLogin(page, 'shequ')
+  await casesMenu(page, '批量录入')
+  const r1 = page.getByTestId('batch-row-1')
+  await pickOption(page, r1.getByTestId('batch-category'), '环境卫生')
+  await r1.getByTestId('batch-title').fill('绿化带垃圾多')
+  await r1.getByTestId('batch-description').fill('收集站留言：小区绿化带里垃圾多，很久没人清理。')
+  const r2 = page.getByTestId('batch-row-2')
+  await r2.getByTestId('batch-title').fill('夜间施工噪音')
+  await r2.getByTestId('batch-description').fill('工地夜里十二点还在施工，影响休息。')
+  await page.getByTestId('batch-submit').click()
+  await r2.getByTestId('batch-row-error').waitFor()
+})
+await shot('console-cases-rates-1366', { viewport: { width: 1366, height: 1250 } }, async (page) => {
+  await seedOnce()
+  await consoleLogin(page, 'jiedao')
+  await casesMenu(page, '办理三率')
+  await page.locator('canvas').first().waitFor()
+  await page.waitForTimeout(800) // the bars grow in
+})
+await shot('console-cases-studio-1366', { viewport: DESKTOP }, async (page) => {
+  const { apiAs } = await import('./cases-lib.mjs')
+  const jumin = await apiAs('jumin')
+  const place = (await jumin.call('GET', `/api/places/${jumin.user.place_id}`)).body
+  const community = place.ancestors.find((a) => a.kind === 'community')
+  const studio = (await jumin.call('GET', `/api/places/${community.id}/lines`)).body.organisations.find(
+    (o) => o.kind === 'delegate_studio',
+  )
+  await jumin.call('POST', '/api/cases', {
+    category: 'old_estate',
+    title: '加装电梯想听听代表意见',
+    description: '我们楼想加装电梯，一楼住户不同意，希望党代表帮忙协调。',
+    studio_id: studio.id,
+  })
+  await consoleLogin(page, 'daibiao')
+  await casesMenu(page, '工作室诉求')
+  await page.getByTestId('cases-table').getByText('加装电梯想听听代表意见').waitFor()
+})
+await shot('mobile-case-report-390', { viewport: PHONE, mobile: true }, async (page) => {
+  const { hasPhotoRoute, streetPhoto } = await import('./cases-lib.mjs')
+  await mobileLogin(page, 'jumin')
+  await page.getByTestId('tabbar').getByText('我要反映').click()
+  await page.getByTestId('report-button').click()
+  await page.getByTestId('category-tiles').getByText('道路与路灯', { exact: true }).click()
+  await page.getByTestId('case-description').locator('textarea').fill('3 栋门口的路灯坏了一个星期，晚上看不清路。')
+  if (await hasPhotoRoute())
+    await page.getByTestId('case-photo-input').setInputFiles({ name: 'light.png', mimeType: 'image/png', buffer: streetPhoto() })
+  // The lower half: what happened, the photo, the place and the button.
+  await page.evaluate(() => {
+    document.activeElement?.blur()
+    window.scrollTo(0, document.documentElement.scrollHeight)
+  })
+})
+await shot('mobile-case-report-top-390', { viewport: PHONE, mobile: true }, async (page) => {
+  await mobileLogin(page, 'jumin')
+  await page.goto(`${BASE}/m/cases/new`)
+  await page.getByTestId('category-tiles').getByText('道路与路灯', { exact: true }).click()
+  await page.evaluate(() => document.activeElement?.blur())
+})
+await shot('mobile-cases-390', { viewport: PHONE, mobile: true }, async (page) => {
+  await seedOnce()
+  await mobileLogin(page, 'jumin')
+  await page.getByTestId('tabbar').getByText('我要反映').click()
+  await page.getByTestId('my-cases').waitFor()
+})
+await shot('mobile-case-rate-390', { viewport: PHONE, mobile: true }, async (page) => {
+  const { story } = await seedOnce()
+  await mobileLogin(page, 'jumin')
+  await page.goto(`${BASE}/m/cases/${story}`)
+  await page.getByTestId('case-rate').getByText('满意', { exact: true }).click()
+  await page.getByTestId('case-reply').scrollIntoViewIfNeeded()
+})
+await shot('mobile-case-rate-large-text-360', { viewport: SMALL_PHONE, mobile: true }, async (page) => {
+  const { story } = await seedOnce()
+  await mobileLogin(page, 'jumin')
+  await largeText(page)
+  await page.goto(`${BASE}/m/cases/${story}`)
+  await page.getByTestId('case-rate').getByText('满意', { exact: true }).click()
+  await page.getByTestId('case-rate').scrollIntoViewIfNeeded()
+})
+// 双报到 and co-building: the member's wishes on the phone, the agreement with its three lists
+// (黄石公交集团's drivers), an activity's check-in QR code for the big screen.
+await shot('mobile-coop-wishes-390', { viewport: PHONE, mobile: true }, async (page) => {
+  await mobileLogin(page, 'dangyuan')
+  await page.getByTestId('tabbar').getByText('服务').click()
+  await page.getByTestId('tile-wishes').click()
+  await page.getByTestId('claimable-wishes').getByText('想请人帮忙换灯泡').waitFor()
+})
+await shot('mobile-coop-service-large-text-360', { viewport: SMALL_PHONE, mobile: true }, async (page) => {
+  await mobileLogin(page, 'dangyuan')
+  await largeText(page)
+  await page.getByTestId('tabbar').getByText('服务').click()
+  await page.getByTestId('tile-mine').waitFor()
+})
+await shot('console-coop-agreement-1366', { viewport: DESKTOP }, async (page) => {
+  await consoleLogin(page, 'jiedao')
+  const { items } = await page.evaluate(async () => (await fetch('/api/agreements?year=2026')).json())
+  await page.goto(`${BASE}/coop/agreements/${items.find((a) => a.unit_name === '黄石公交集团').id}`)
+  await page.getByTestId('list-need').getByText('招聘公交驾驶员').waitFor()
+})
+await shot('console-coop-activity-code-1366', { viewport: DESKTOP }, async (page) => {
+  await consoleLogin(page, 'shequ')
+  const { items } = await page.evaluate(async () => (await fetch('/api/activities')).json())
+  await page.goto(`${BASE}/coop/activities/${items[items.length - 1].id}/code`)
+  await page.getByTestId('code-qr').locator('svg').waitFor()
+})
+// 党员积分: the member's points and redemption code on the phone, the shop counter, and the
+// console's rules, awards and issuer reconciliation.
+async function redemptionCode(maxAmount) {
+  const r = await fetch(`${BASE}/api/session`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: 'dangyuan', password: PASSWORD }),
+  })
+  const { csrf } = await r.json()
+  const cookie = r.headers.get('set-cookie').split(';')[0]
+  const c = await fetch(`${BASE}/api/points/redemption-codes`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf, Cookie: cookie },
+    body: JSON.stringify({ shop_id: 1, max_amount: maxAmount }),
+  })
+  return (await c.json()).code
+}
+// An earlier shot left 大字模式 on for the member: these show the ordinary size first.
+async function normalText(page) {
+  await page.evaluate(async () => {
+    const { csrf } = await (await fetch('/api/me')).json()
+    await fetch('/api/me/preferences', {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+      body: JSON.stringify({ large_text: false }),
+    })
+  })
+  await page.reload()
+  await page.waitForFunction(() => !document.documentElement.classList.contains('xf-large'))
+}
+await shot('mobile-points-390', { viewport: PHONE, mobile: true }, async (page) => {
+  await mobileLogin(page, 'dangyuan')
+  await normalText(page)
+  await page.getByTestId('my-points-link').click()
+  await page.getByTestId('points-history').waitFor()
+})
+await shot('mobile-points-code-390', { viewport: PHONE, mobile: true }, async (page) => {
+  await mobileLogin(page, 'dangyuan')
+  await page.goto(`${BASE}/m/points/code`)
+  await page.getByTestId('code-generate').click()
+  await page.getByTestId('code-qr').waitFor()
+  await page.waitForFunction(() => document.querySelector('[data-testid="code-qr"]')?.complete)
+})
+await shot('mobile-points-gift-390', { viewport: PHONE, mobile: true }, async (page) => {
+  await mobileLogin(page, 'dangyuan')
+  await page.goto(`${BASE}/m/points/gift`)
+  await page.getByTestId('gift-to').locator('input').fill('6')
+  await page.getByTestId('gift-amount').locator('input').fill('5000')
+  await page.getByTestId('gift-submit').click()
+  await page.getByRole('dialog').getByRole('button', { name: '转赠' }).click()
+  await page.getByTestId('gift-error').waitFor()
+})
+await shot('mobile-points-large-text-360', { viewport: SMALL_PHONE, mobile: true }, async (page) => {
+  await mobileLogin(page, 'dangyuan')
+  await largeText(page)
+  await page.goto(`${BASE}/m/points`)
+  await page.getByTestId('points-history').waitFor()
+})
+await shot('mobile-shop-counter-390', { viewport: PHONE, mobile: true }, async (page) => {
+  const code = await redemptionCode(20)
+  await mobileLogin(page, 'shangdian')
+  await page.getByTestId('tabbar').getByText('收银').click()
+  await page.getByTestId('counter-code').locator('input').fill(code.replace(/^(\d{5})/, '$1 '))
+  await page.getByTestId('counter-add-6').click()
+  await page.getByTestId('counter-add-6').click()
+  await page.evaluate(() => document.activeElement?.blur())
+})
+await shot('mobile-shop-pending-390', { viewport: PHONE, mobile: true }, async (page) => {
+  const code = await redemptionCode(20)
+  await mobileLogin(page, 'shangdian')
+  await page.getByTestId('tabbar').getByText('收银').click()
+  await page.getByTestId('counter-code').locator('input').fill(code)
+  await page.getByTestId('counter-add-6').click()
+  await page.getByTestId('counter-submit').click()
+  await page.getByTestId('counter-pending').waitFor()
+})
+// The redemption above is still waiting: the records offer to confirm or cancel it.
+await shot('mobile-shop-records-390', { viewport: PHONE, mobile: true }, async (page) => {
+  await mobileLogin(page, 'shangdian')
+  await page.getByTestId('tabbar').getByText('记录').click()
+  await page.getByTestId('records-list').getByText('待确认').first().waitFor()
+})
+await shot('console-points-rules-1366', { viewport: DESKTOP }, async (page) => {
+  await consoleLogin(page, 'admin')
+  await page.goto(`${BASE}/points/rules`)
+  await page.getByTestId('rule-edit-service_hours').click()
+})
+await shot('console-points-awards-1366', { viewport: DESKTOP }, async (page) => {
+  // The community secretary proposes two awards; the approver sees them waiting.
+  await consoleLogin(page, 'shequ')
+  for (const [amount, reason] of [
+    [5, '连续三个月在卡点值守，群众反映好'],
+    [3, '雨夜帮独居老人修好漏水的屋顶'],
+  ])
+    await page.evaluate(
+      async ({ amount, reason }) => {
+        const { csrf } = await (await fetch('/api/me')).json()
+        const people = await (await fetch('/api/people?q=' + encodeURIComponent('赵卫东'))).json()
+        await fetch('/api/points/awards', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+          body: JSON.stringify({ kind: 'award', person_id: people.items[0].id, amount, reason }),
+        })
+      },
+      { amount, reason },
+    )
+  await page.context().clearCookies()
+  await consoleLogin(page, 'shenpi')
+  await page.goto(`${BASE}/points/awards`)
+  await page.getByTestId('awards-table').getByText('雨夜帮独居老人').waitFor()
+})
+await shot('console-points-issuers-1366', { viewport: DESKTOP }, async (page) => {
+  await consoleLogin(page, 'admin')
+  await page.goto(`${BASE}/points/issuers`)
+  await page.getByTestId('issuers-ok').waitFor()
+  await page.locator('[data-testid="points-issuers-page"] canvas').waitFor()
+  // The table with its total row in view, the chart above it.
+  await page.getByTestId('issuers-table').locator('.el-table__footer-wrapper').evaluate((el) => el.scrollIntoView({ block: 'end' }))
+})
+// 重心下移: a fund against its budget, the approval drawer, the resident's 公示, the calendar.
+await shot('console-funds-fund-1366', { viewport: DESKTOP }, async (page) => {
+  await consoleLogin(page, 'shequ')
+  await page.goto(`${BASE}/funds`)
+  await page.getByTestId('funds-table').getByText('大智路社区').click()
+  await page.getByTestId('fund-categories').getByText('小区小修小补').waitFor()
+  await page.waitForTimeout(600) // the chart's entry animation
+})
+await shot('console-funds-approval-1366', { viewport: DESKTOP }, async (page) => {
+  await consoleLogin(page, 'jiedao')
+  await page.goto(`${BASE}/funds/approvals`)
+  await page.getByTestId('approvals-table').getByText('健身器材更换').click()
+  await page.getByTestId('exp-approve').waitFor()
+})
+await shot('mobile-funds-disclosure-390', { viewport: PHONE, mobile: true }, async (page) => {
+  await mobileLogin(page, 'jumin')
+  await page.getByTestId('tabbar').getByText('首页').click()
+  await page.getByTestId('disclosure-item').first().waitFor()
+})
+await shot('mobile-funds-booking-390', { viewport: PHONE, mobile: true }, async (page) => {
+  await mobileLogin(page, 'jumin')
+  await page.goto(`${BASE}/m/venues`)
+  await page.getByTestId('slots').locator('button').first().waitFor()
+})
+await shot('console-funds-venues-1366', { viewport: DESKTOP }, async (page) => {
+  await consoleLogin(page, 'shequ')
+  await page.goto(`${BASE}/funds/venues`)
+  await page.getByTestId('booking-calendar').locator('.cal__cell--taken').first().waitFor()
+})
 await browser.close()

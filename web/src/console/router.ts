@@ -13,6 +13,13 @@ export const router = createRouter({
   history: createWebHistory('/'),
   routes: [
     { path: '/login', name: 'login', component: () => import('./views/LoginPage.vue') },
+    // The arrival QR code for the big screen: the whole window, no menu.
+    {
+      path: '/coop/activities/:id(\\d+)/code',
+      name: 'coop-activity-code',
+      component: () => import('./views/coop/ActivityCodePage.vue'),
+      meta: { auth: true, perm: 'coop.manage' },
+    },
     {
       path: '/',
       component: () => import('./views/ShellLayout.vue'),
@@ -67,6 +74,153 @@ export const router = createRouter({
           name: 'import',
           component: () => import('./views/ImportPage.vue'),
           meta: { perm: 'registry.manage' },
+        },
+        {
+          path: 'cases',
+          name: 'cases',
+          component: () => import('./views/CasesPage.vue'),
+          meta: { perm: 'cases.handle' },
+        },
+        {
+          path: 'cases/studio',
+          name: 'cases-studio',
+          component: () => import('./views/CasesPage.vue'),
+          meta: { perm: 'cases.studio' },
+        },
+        {
+          path: 'cases/batch',
+          name: 'cases-batch',
+          component: () => import('./views/CaseBatchPage.vue'),
+          meta: { perm: 'cases.enter' },
+        },
+        {
+          path: 'cases/rates',
+          name: 'cases-rates',
+          component: () => import('./views/CaseRatesPage.vue'),
+          meta: { perm: 'cases.report' },
+        },
+        // 双报到 and 共建共享.
+        {
+          path: 'coop/registrations',
+          name: 'coop-registrations',
+          component: () => import('./views/coop/RegistrationsPage.vue'),
+          meta: { perm: 'coop.manage' },
+        },
+        {
+          path: 'coop/wishes',
+          name: 'coop-wishes',
+          component: () => import('./views/coop/WishesPage.vue'),
+          meta: { perm: 'coop.manage' },
+        },
+        {
+          path: 'coop/posts',
+          name: 'coop-posts',
+          component: () => import('./views/coop/PostsPage.vue'),
+          meta: { perm: 'coop.manage' },
+        },
+        {
+          path: 'coop/activities',
+          name: 'coop-activities',
+          component: () => import('./views/coop/ActivitiesPage.vue'),
+          meta: { perm: 'coop.manage' },
+        },
+        {
+          path: 'coop/volunteers',
+          name: 'coop-volunteers',
+          component: () => import('./views/coop/VolunteersPage.vue'),
+          meta: { perm: 'coop.manage' },
+        },
+        {
+          path: 'coop/service-report',
+          name: 'coop-service-report',
+          component: () => import('./views/coop/ServiceReportPage.vue'),
+          meta: { perm: 'coop.manage' },
+        },
+        {
+          path: 'coop/agreements',
+          name: 'coop-agreements',
+          component: () => import('./views/coop/AgreementsPage.vue'),
+          meta: { perm: 'coop.agreements' },
+        },
+        {
+          path: 'coop/agreements/:id(\\d+)',
+          name: 'coop-agreement',
+          component: () => import('./views/coop/AgreementPage.vue'),
+          meta: { perm: 'coop.agreements' },
+        },
+        // 积分管理.
+        {
+          path: 'points/rules',
+          name: 'points-rules',
+          component: () => import('./views/points/RulesPage.vue'),
+          meta: { perm: 'points.read' },
+        },
+        {
+          path: 'points/awards',
+          name: 'points-awards',
+          component: () => import('./views/points/AwardsPage.vue'),
+          meta: { perm: 'points.read' },
+        },
+        {
+          path: 'points/issuers',
+          name: 'points-issuers',
+          component: () => import('./views/points/IssuersPage.vue'),
+          meta: { perm: 'points.read' },
+        },
+        {
+          path: 'points/accounts/:id(\\d+)',
+          name: 'points-account',
+          component: () => import('./views/points/AccountPage.vue'),
+          meta: { perm: 'points.read' },
+        },
+        // 经费阵地 (重心下移).
+        {
+          path: 'funds',
+          name: 'funds',
+          component: () => import('./views/funds/FundsPage.vue'),
+          meta: { perm: 'funds.read' },
+        },
+        {
+          path: 'funds/:id(\\d+)',
+          name: 'fund',
+          component: () => import('./views/funds/FundPage.vue'),
+          meta: { perm: 'funds.read' },
+        },
+        {
+          path: 'funds/approvals',
+          name: 'fund-approvals',
+          component: () => import('./views/funds/ApprovalsPage.vue'),
+          meta: { perm: 'funds.read' },
+        },
+        {
+          path: 'funds/rules',
+          name: 'fund-rules',
+          component: () => import('./views/funds/RulesPage.vue'),
+          meta: { perm: 'funds.read' },
+        },
+        {
+          path: 'funds/report',
+          name: 'funds-report',
+          component: () => import('./views/funds/ReportPage.vue'),
+          meta: { perm: 'funds.read' },
+        },
+        {
+          path: 'funds/centres',
+          name: 'centres',
+          component: () => import('./views/funds/CentresPage.vue'),
+          meta: { perm: 'funds.read' },
+        },
+        {
+          path: 'funds/venues',
+          name: 'venues',
+          component: () => import('./views/funds/VenuesPage.vue'),
+          meta: { perm: 'funds.manage' },
+        },
+        {
+          path: 'funds/cadres',
+          name: 'cadres',
+          component: () => import('./views/funds/CadresPage.vue'),
+          meta: { perm: 'cadres.read' },
         },
         {
           path: ':rest(.*)*',

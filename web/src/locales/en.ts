@@ -1,7 +1,13 @@
 // English, chosen with the language switch. Same keys as zh-CN (checked by the type).
 import type zhCN from './zh-CN'
+import coop from './coop.en'
+import points from './points.en'
+import funds from './funds.en'
 
 const en: typeof zhCN = {
+  coop, // coop.en.ts
+  points, // points.en.ts
+  funds, // funds.en.ts
   app: {
     name: 'Xingfu',
     slogan: 'Party-led community governance',
@@ -749,7 +755,7 @@ const en: typeof zhCN = {
     prev: 'Previous',
     next: 'Next',
     status: {
-      submitted: 'Awaiting acceptance',
+      submitted: 'New',
       accepted: 'Accepted',
       assigned: 'Assigned',
       replied: 'Replied',
@@ -863,6 +869,7 @@ const en: typeof zhCN = {
       channel: 'Channel: {c}',
       rating: 'Rating: {r} (round {n})',
       outcome: 'Follow-up: {r}',
+      assignedTo: 'Sent to {name}',
       onBehalf: 'for {name}',
     },
     form: {
@@ -956,7 +963,7 @@ const en: typeof zhCN = {
     },
     todo: {
       title: 'My queue · cases',
-      submitted: 'Awaiting acceptance',
+      submitted: 'New',
       overdue: 'Overdue',
       followup: 'Follow-up due',
       studio: 'Open studio cases',
@@ -990,6 +997,8 @@ const en: typeof zhCN = {
       title: 'Short title (optional)',
       titleHint: 'Left empty, the first sentence above is used',
       photoHint: 'Up to {n}; they help staff find the problem',
+      urgent: 'In an emergency (a fire, a gas leak, someone hurt) call 119, 110 or 120 first!',
+      removePhoto: 'Remove photo {n}',
       addPhoto: 'Take or choose',
       placeHome: 'Your home, unless you say otherwise',
       placeHint: 'If the problem is not near your home, say where in the details; staff will call you to check.',

@@ -1,5 +1,12 @@
 // Simplified Chinese: the default language of every page, whatever the browser prefers.
+import coop from './coop.zh-CN'
+import points from './points.zh-CN'
+import funds from './funds.zh-CN'
+
 export default {
+  coop, // 双报到与共建共享 (coop.zh-CN.ts)
+  points, // 党员积分 (points.zh-CN.ts)
+  funds, // 重心下移 (funds.zh-CN.ts)
   app: {
     name: '幸福城区',
     slogan: '党建引领基层治理平台',
@@ -861,6 +868,7 @@ export default {
       channel: '渠道：{c}',
       rating: '评价：{r}（第 {n} 轮）',
       outcome: '回访结果：{r}',
+      assignedTo: '派给：{name}',
       onBehalf: '代 {name} 反映',
     },
     form: {
@@ -988,6 +996,8 @@ export default {
       title: '一句话标题（可不填）',
       titleHint: '不填就用上面的第一句话',
       photoHint: '最多 {n} 张，能帮工作人员更快找到问题',
+      urgent: '情况紧急（着火、燃气泄漏、有人受伤）请先拨打 119、110 或 120！',
+      removePhoto: '删除第 {n} 张照片',
       addPhoto: '拍照或选照片',
       placeHome: '默认是您家所在的地方',
       placeHint: '如果问题不在家附近，请在“具体情况”里写清楚地点，工作人员会跟您联系核实。',

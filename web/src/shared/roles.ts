@@ -59,6 +59,19 @@ export type Perm =
   | 'cases.report'
   | 'cases.configure'
   | 'cases.studio'
+  | 'coop.manage'
+  | 'coop.agreements'
+  | 'points.read'
+  | 'points.manage'
+  | 'points.approve'
+  | 'points.rules'
+  | 'funds.read'
+  | 'funds.request'
+  | 'funds.approve'
+  | 'funds.manage'
+  | 'funds.rules'
+  | 'cadres.read'
+  | 'cadres.manage'
 const PERMS: Record<Perm, readonly string[]> = {
   'system.status': ['admin'],
   'users.read': ['admin', 'district_official', 'street_official', 'community_official'],
@@ -104,6 +117,24 @@ const PERMS: Record<Perm, readonly string[]> = {
   ],
   'cases.configure': ['admin'],
   'cases.studio': ['delegate'],
+  // 双报到 and 共建共享: staff inside their area; a unit's contact also works on its agreements.
+  'coop.manage': ['admin', 'district_official', 'street_official', 'community_official', 'grid_worker'],
+  'coop.agreements': ['admin', 'district_official', 'street_official', 'community_official', 'grid_worker', 'unit_contact'],
+  // 党员积分: staff and approvers read accounts and the issuer report in their area; staff
+  // propose awards, an approver (who never proposes) decides; the rules are the administrator's.
+  'points.read': ['admin', 'district_official', 'street_official', 'community_official', 'grid_worker', 'approver'],
+  'points.manage': ['admin', 'district_official', 'street_official', 'community_official'],
+  'points.approve': ['approver'],
+  'points.rules': ['admin'],
+  // 重心下移: funds (reading, asking, approving by the rule's role, managing), the usage rules
+  // (the administrator's), venues and centres (funds.manage), cadres (pay: server-side only).
+  'funds.read': ['admin', 'district_official', 'street_official', 'community_official', 'approver'],
+  'funds.request': ['admin', 'street_official', 'community_official'],
+  'funds.approve': ['admin', 'district_official', 'street_official', 'community_official', 'approver'],
+  'funds.manage': ['admin', 'district_official', 'street_official', 'community_official'],
+  'funds.rules': ['admin'],
+  'cadres.read': ['admin', 'district_official', 'street_official', 'community_official'],
+  'cadres.manage': ['admin', 'district_official', 'street_official', 'community_official'],
 }
 
 export function can(role: string | undefined, perm: Perm): boolean {
