@@ -73,6 +73,7 @@ int api_coverage_items(struct req *r);
 int api_campaigns_list(struct req *r);
 int api_campaign_create(struct req *r);
 extern const struct jv_field api_campaign_body[];
+int api_studios(struct req *r);
 int api_org_create(struct req *r);
 extern const struct jv_field api_org_body[];
 int api_position_create(struct req *r);

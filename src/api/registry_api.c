@@ -472,3 +472,26 @@ int api_position_end(struct req *r)
 {
 	return req_write(r, position_end_write, NULL);
 }
+
+int api_studios(struct req *r)
+{
+	struct db *db = reader(r);
+	if (!db)
+		return r->err.status;
+	/* A resident's studios are those over their home; staff see those over and in their
+	 * area. */
+	int64_t place = r->user.place_id;
+	if (r->user.person_id && !policy_allows(r->user.role, "registry.read")) {
+		int64_t home = 0;
+		if (db_int(db, &r->err, &home, "SELECT place_id FROM people WHERE id = ?", "i",
+		           r->user.person_id) == XF_OK &&
+		    home)
+			place = home;
+	}
+	json_t *items;
+	int rc = registry_studios_json(db, place, &items, &r->err);
+	if (rc != XF_OK)
+		return rc;
+	resp_take_json(r, 200, api_page(items, 0));
+	return XF_OK;
+}

@@ -1424,3 +1424,66 @@ int registry_position_end(struct db *db, int64_t id, int64_t ended_at, struct xf
 	return db_run(db, err, "UPDATE positions SET ended_at = ? WHERE id = ?", "ii", ended_at,
 	              id);
 }
+
+/* ---- delegates' studios ---- */
+
+int registry_studios_json(struct db *db, int64_t place_id, json_t **items, struct xf_err *err)
+{
+	char lo[256], hi[256];
+	int rc = registry_subtree(db, place_id, lo, hi, err);
+	if (rc != XF_OK)
+		return rc;
+	/* Studios at the place or above it (a resident's community's and street's), and those
+	 * inside it (for staff over an area). */
+	struct db_stmt *st = db_prep(
+	    db,
+	    "SELECT o.id, o.name, p.id, p.name, (SELECT count(*) FROM positions ps WHERE"
+	    " ps.org_id = o.id AND ps.post = 'delegate' AND ps.ended_at IS NULL) FROM orgs o JOIN"
+	    " places p ON p.id = o.place_id WHERE o.kind = 'delegate_studio' AND ((p.path >= ? AND"
+	    " p.path < ?) OR substr(?, 1, length(p.path)) = p.path) ORDER BY p.path, o.id LIMIT "
+	    "100",
+	    err);
+	if (!st)
+		return err->status;
+	db_bind_text(st, 1, lo);
+	db_bind_text(st, 2, hi);
+	db_bind_text(st, 3, lo);
+	*items = json_array();
+	while ((rc = db_step(st, err)) == DB_ROW)
+		json_array_append_new(*items, json_pack("{s:I, s:s, s:I, s:s, s:I}", "id",
+		                                        (json_int_t)db_col_int(st, 0), "name",
+		                                        db_col_text(st, 1), "place_id",
+		                                        (json_int_t)db_col_int(st, 2), "place_name",
+		                                        db_col_text(st, 3), "delegates",
+		                                        (json_int_t)db_col_int(st, 4)));
+	if (rc < 0) {
+		json_decref(*items);
+		return rc;
+	}
+	/* Their stationed delegates by name (public office holders). */
+	json_t *it;
+	size_t i;
+	json_array_foreach(*items, i, it)
+	{
+		json_t *names = json_array();
+		json_object_set_new(it, "delegate_names", names);
+		st = db_prep(
+		    db,
+		    "SELECT pe.name FROM positions ps JOIN people pe ON pe.id = ps.person_id"
+		    " WHERE ps.org_id = ? AND ps.post = 'delegate' AND ps.ended_at IS NULL"
+		    " ORDER BY ps.id LIMIT 10",
+		    err);
+		if (!st) {
+			json_decref(*items);
+			return err->status;
+		}
+		db_bind_int(st, 1, json_integer_value(json_object_get(it, "id")));
+		while ((rc = db_step(st, err)) == DB_ROW)
+			json_array_append_new(names, json_string(db_col_text(st, 0)));
+		if (rc < 0) {
+			json_decref(*items);
+			return rc;
+		}
+	}
+	return XF_OK;
+}

@@ -69,6 +69,9 @@ int registry_campaigns_json(struct db *db, int64_t place_id, int64_t now, json_t
 /* Record today's value for every running campaign (scheduled daily; idempotent per day). */
 int registry_campaigns_snapshot(struct db *db, int64_t now, struct xf_err *err);
 
+/* 党代表工作室 at a place or above it, and inside it, with their stationed delegates. */
+int registry_studios_json(struct db *db, int64_t place_id, json_t **items, struct xf_err *err);
+
 /* Writes (inside a writer job; the caller checks scope). Codes are unique (409). */
 struct org_in {
 	const char *code, *name, *kind, *domain, *built_on;

@@ -102,6 +102,7 @@ static const struct expect matrix[] = {
      "admin,district_official,street_official,community_official,grid_worker", true, NULL,
      "buildings"},
     {"GET /api/orgs/{id}", ALL, false, NULL, "orgs"},
+    {"GET /api/studios", ALL, false, NULL, NULL},
     {"POST /api/orgs", "admin,district_official,street_official,community_official", true,
      "{\"code\":\"AZ%N\",\"name\":\"矩阵测试组织\",\"kind\":\"social_org\",\"place_id\":%P}", NULL},
     {"POST /api/positions", "admin,district_official,street_official,community_official", true,

@@ -563,6 +563,17 @@ static void test_a_delegate_studio_takes_a_case_through_its_stages(void **state)
 	struct hresp r;
 	char body[512];
 	int64_t studio = SQL_INT("SELECT id FROM orgs WHERE code = 'DS420203009002'", "");
+	/* The resident finds her community's studio and who sits in it. */
+	req("GET", jumin, "/api/studios", NULL, 200, &r);
+	json_t *first = json_array_get(json_object_get(r.json, "items"), 0);
+	assert_int_equal(num(first, "id"), studio);
+	assert_string_equal(
+	    json_string_value(json_array_get(json_object_get(first, "delegate_names"), 0)),
+	    "周明（市党代表）");
+	hr_free(&r);
+	req("GET", shequ2, "/api/studios", NULL, 200, &r); /* 友爱街 has none in the demo */
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0);
+	hr_free(&r);
 	snprintf(body, sizeof body,
 	         "{\"category\":\"old_estate\",\"title\":\"希望加装电梯\",\"description\":\"老楼"
 	         "六层，老人上下楼困难\",\"studio_id\":%lld}",

@@ -41,6 +41,33 @@ async function casesMenu(page, label) {
 const unique = () => String(Date.now()).slice(-5)
 
 describe('cases', () => {
+  test('a resident addresses a case to the delegates\' studio from her phone', async () => {
+    const title = `楼道加装扶手 ${unique()}`
+    const m = await open(browser, { viewport: PHONE, mobile: true })
+    await mobileLogin(m.page, 'jumin')
+    await m.page.goto(`${BASE}/m/cases/new`)
+    await m.page.getByTestId('category-tiles').getByText('为老服务', { exact: true }).click()
+    await m.page.getByTestId('case-description').locator('textarea').fill('单元楼梯没有扶手，老人上下楼不安全。')
+    await m.page.getByTestId('case-title').locator('input').fill(title)
+    const studio = m.page.getByTestId('case-studio')
+    await studio.getByText('大智路社区党代表工作室').waitFor()
+    await studio.getByText('进驻党代表：周明（市党代表）').waitFor()
+    await studio.getByText('大智路社区党代表工作室').click()
+    await noSideways(m.page, PHONE.width)
+    await assertAccessible(m.page, 'mobile report form with a studio')
+    await m.page.getByTestId('case-submit').click()
+    await m.page.waitForURL(/\/m\/cases\/\d+\?sent=1/)
+    const id = Number(/\/m\/cases\/(\d+)/.exec(m.page.url())[1])
+    // The studio has it: its delegate sees it in the studio queue.
+    const daibiao = await apiAs('daibiao')
+    const q = await daibiao.call('GET', '/api/cases?studio=1')
+    assert.ok(q.body.items.some((c) => c.id === id), 'the case is in the studio queue')
+    const detail = await daibiao.call('GET', `/api/cases/${id}`)
+    assert.equal(detail.body.studio.name, '大智路社区党代表工作室')
+    assertClean(m.problems)
+    await m.context.close()
+  })
+
   test('a resident reports from a phone, a worker answers, the resident rates it and sees it closed', async () => {
     const title = `3 栋门口路灯不亮 ${unique()}`
     const photo = await hasPhotoRoute()
