@@ -115,9 +115,17 @@ int api_open311_request_create(struct req *r);
 void api_open311_error(struct req *r);
 void api_cases_schedule(struct app *app);
 
+/* ?format=xlsx|csv: items (consumed) as a spreadsheet with these columns, masked as on
+ * screen and audited; keys ending in _fen are shown as yuan, in _at as Beijing time. */
+int api_export_items(struct req *r, const char *name, json_t *items, const char *const *keys,
+                     const char *const *labels, size_t ncols);
+
 /* ops.c: run an operation on a reader (query as JSON) or inside a write job (body). */
 int api_op_read(struct req *r, actor_op op);
 int api_op_write(struct req *r, actor_op op);
+/* A list or report op that also answers ?format=xlsx|csv with these columns. */
+int api_op_export(struct req *r, actor_op op, const char *name, const char *const *keys,
+                  const char *const *labels, size_t ncols);
 
 /* coop_api.c */
 int api_registrations_list(struct req *r);

@@ -3,6 +3,7 @@
  * src/api/ops.c; decisions live in src/funds/. */
 #include "api.h"
 #include "app.h"
+#include "../auth/policy.h"
 #include "../cases/photo.h"
 #include "../core/clock.h"
 #include "../funds/funds.h"
@@ -24,17 +25,14 @@
 
 READ(api_fund_rules_list, funds_rulesets_list)
 WRITE(api_fund_rules_create, funds_ruleset_create)
-READ(api_funds_list, funds_list)
 WRITE(api_funds_create, funds_create)
 READ(api_funds_get, funds_get)
-READ(api_expenditures_list, funds_expenditures_list)
 WRITE(api_expenditure_create, funds_expenditure_create)
 READ(api_expenditure_get, funds_expenditure_get)
 WRITE(api_expenditure_approve, funds_expenditure_approve)
 WRITE(api_expenditure_reject, funds_expenditure_reject)
 WRITE(api_expenditure_pay, funds_expenditure_pay)
 READ(api_funds_disclosure, funds_disclosure)
-READ(api_funds_report, funds_report)
 READ(api_centres_list, centres_list)
 WRITE(api_centres_create, centres_create)
 READ(api_centres_get, centres_get)
@@ -51,12 +49,52 @@ WRITE(api_booking_reject, bookings_reject)
 WRITE(api_booking_cancel, bookings_cancel)
 READ(api_booking_code, bookings_code)
 WRITE(api_booking_arrive, bookings_arrive)
-READ(api_cadres_list, cadres_list)
 WRITE(api_cadres_create, cadres_create)
 READ(api_cadres_get, cadres_get)
 WRITE(api_cadre_certificate_add, cadres_certificate_add)
 WRITE(api_cadre_event_add, cadres_event_add)
 READ(api_cadres_report, cadres_report)
+
+/* ---- lists that export (?format=xlsx|csv): budgets, spending, cadre records ---- */
+
+int api_funds_list(struct req *r)
+{
+	static const char *const keys[] = {"id",         "year",       "name",
+	                                   "place_name", "budget_fen", "spent_fen"};
+	static const char *const labels[] = {"编号", "年度",       "经费",
+	                                     "地点", "预算（元）", "已支出（元）"};
+	return api_op_export(r, funds_list, "funds", keys, labels, 6);
+}
+
+int api_expenditures_list(struct req *r)
+{
+	static const char *const keys[] = {"id",     "category", "title",     "amount_fen",
+	                                   "status", "deeds",    "created_at"};
+	static const char *const labels[] = {"编号", "类别",     "事项",    "金额（元）",
+	                                     "状态", "好事实事", "申请时间"};
+	return api_op_export(r, funds_expenditures_list, "expenditures", keys, labels, 7);
+}
+
+int api_funds_report(struct req *r)
+{
+	static const char *const keys[] = {"name", "funds", "budget_fen", "spent_fen", "deeds"};
+	static const char *const labels[] = {"地点", "经费笔数", "预算（元）", "已支出（元）",
+	                                     "好事实事"};
+	return api_op_export(r, funds_report, "funds-report", keys, labels, 5);
+}
+
+int api_cadres_list(struct req *r)
+{
+	static const char *const keys[] = {
+	    "id",       "name",        "title",          "place_name",
+	    "hired_at", "subsidy_fen", "training_hours", "pay_fen"};
+	static const char *const labels[] = {"编号",     "姓名",      "岗位",
+	                                     "社区",     "入职时间",  "证书补贴（元/月）",
+	                                     "培训学时", "月薪（元）"};
+	/* Pay only in the spreadsheets of those who may see it. */
+	return api_op_export(r, cadres_list, "cadres", keys, labels,
+	                     policy_allows(r->user.role, "cadres.pay") ? 8 : 7);
+}
 
 /* ---- vouchers: an image (metadata stripped, as for case photos) or a PDF ---- */
 

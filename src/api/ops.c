@@ -86,3 +86,27 @@ int api_op_write(struct req *r, actor_op op)
 {
 	return req_write(r, op_write_job, (void *)op);
 }
+
+int api_op_export(struct req *r, actor_op op, const char *name, const char *const *keys,
+                  const char *const *labels, size_t ncols)
+{
+	if (!req_query(r, "format"))
+		return api_op_read(r, op);
+	struct db *db = store_reader(r->app->store, &r->err);
+	json_t *q = NULL, *out;
+	if (!db || query_json(r, &q) != XF_OK)
+		return r->err.status;
+	struct actor a;
+	actor_from_user(&r->user, &a);
+	int rc = op(db, &a, q, r->nparams ? r->params[0] : 0, clock_now(), &out, &r->err);
+	json_decref(q);
+	if (rc != XF_OK)
+		return rc;
+	/* A report's rows are its children; a list's its items. */
+	json_t *items = json_object_get(out, "items");
+	if (!items)
+		items = json_object_get(out, "children");
+	items = items ? json_incref(items) : json_array();
+	json_decref(out);
+	return api_export_items(r, name, items, keys, labels, ncols);
+}

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define PAGE_MAX 200
 
@@ -48,8 +49,6 @@ json_t *api_page(json_t *items, int64_t next)
 	                 next ? json_string(buf) : json_null());
 }
 
-static int export_items(struct req *r, const char *name, json_t *items, const char *const *keys,
-                        const char *const *labels, size_t ncols);
 #define EXPORT_MAX 100000
 static const char *const place_keys[] = {"id", "code", "name", "kind"};
 static const char *const place_labels[] = {"编号", "编码", "名称", "类型"};
@@ -82,7 +81,7 @@ int api_place_children(struct req *r)
 	    XF_OK)
 		return rc;
 	if (exporting)
-		return export_items(r, "places", items, place_keys, place_labels, 4);
+		return api_export_items(r, "places", items, place_keys, place_labels, 4);
 	resp_take_json(r, 200, api_page(items, next));
 	return XF_OK;
 }
@@ -118,7 +117,7 @@ int api_places_search(struct req *r)
 	if (exporting) {
 		static const char *const keys[] = {"id", "code", "name", "kind", "within"};
 		static const char *const labels[] = {"编号", "编码", "名称", "类型", "所在"};
-		return export_items(r, "places", items, keys, labels, 5);
+		return api_export_items(r, "places", items, keys, labels, 5);
 	}
 	resp_take_json(r, 200, api_page(items, 0));
 	return XF_OK;
@@ -145,8 +144,8 @@ int api_org_get(struct req *r)
 }
 
 /* ?format=xlsx|csv: the same list as a spreadsheet (masked as on screen), audited. */
-static int export_items(struct req *r, const char *name, json_t *items, const char *const *keys,
-                        const char *const *labels, size_t ncols)
+int api_export_items(struct req *r, const char *name, json_t *items, const char *const *keys,
+                     const char *const *labels, size_t ncols)
 {
 	const char *fmt = req_query(r, "format");
 	bool xlsx = strcmp(fmt, "xlsx") == 0;
@@ -169,7 +168,24 @@ static int export_items(struct req *r, const char *name, json_t *items, const ch
 		char nums[16][24];
 		for (size_t k = 0; k < ncols; k++) {
 			json_t *v = json_object_get(it, keys[k]);
-			if (json_is_integer(v)) {
+			size_t kl = strlen(keys[k]);
+			if (json_is_integer(v) && kl > 4 && strcmp(keys[k] + kl - 4, "_fen") == 0) {
+				/* Money for people: yuan with two decimals, from the integer fen.
+				 */
+				long long fen = (long long)json_integer_value(v);
+				snprintf(nums[k], sizeof nums[k], "%s%lld.%02lld",
+				         fen < 0 ? "-" : "", llabs(fen) / 100, llabs(fen) % 100);
+				cells[k] = nums[k];
+			} else if (json_is_integer(v) && kl > 3 &&
+			           strcmp(keys[k] + kl - 3, "_at") == 0) {
+				/* Times for people: Beijing time, or empty when unset. */
+				time_t t = (time_t)json_integer_value(v) + 8 * 3600;
+				struct tm tm;
+				nums[k][0] = 0;
+				if (json_integer_value(v) > 0 && gmtime_r(&t, &tm))
+					strftime(nums[k], sizeof nums[k], "%Y-%m-%d %H:%M", &tm);
+				cells[k] = nums[k];
+			} else if (json_is_integer(v)) {
 				snprintf(nums[k], sizeof nums[k], "%lld",
 				         (long long)json_integer_value(v));
 				cells[k] = nums[k];
@@ -238,7 +254,7 @@ int api_people_list(struct req *r)
 		                                   "phone", "id_number", "place_name"};
 		static const char *const labels[] = {
 		    "编号", "姓名", "性别", "手机号（脱敏）", "身份证号（脱敏）", "住户"};
-		return export_items(r, "people", items, keys, labels, 6);
+		return api_export_items(r, "people", items, keys, labels, 6);
 	}
 	if ((rc = registry_people_json(db, place, q, cursor, limit, &items, &next, &r->err)) !=
 	    XF_OK)
@@ -292,7 +308,7 @@ int api_coverage_items(struct req *r)
 	if (exporting) {
 		static const char *const keys[] = {"type", "id", "name", "kind"};
 		static const char *const labels[] = {"对象", "编号", "名称", "类型"};
-		return export_items(r, metric, items, keys, labels, 4);
+		return api_export_items(r, metric, items, keys, labels, 4);
 	}
 	resp_take_json(r, 200, api_page(items, 0));
 	return XF_OK;
@@ -315,7 +331,7 @@ int api_campaigns_list(struct req *r)
 		static const char *const labels[] = {"编号",     "名称",     "地点",
 		                                     "覆盖指标", "目标值",   "当前值",
 		                                     "总数",     "开始日期", "结束日期"};
-		return export_items(r, "campaigns", items, keys, labels, 9);
+		return api_export_items(r, "campaigns", items, keys, labels, 9);
 	}
 	resp_take_json(r, 200, api_page(items, 0));
 	return XF_OK;

@@ -306,6 +306,25 @@ static void test_vouchers_payment_and_the_public_disclosure(void **state)
 	hr_free(&r);
 	req("GET", jumin, path, NULL, 403, &r);
 	hr_free(&r);
+	/* Budgets and spending export for higher levels: yuan and Beijing dates, not fen. */
+	snprintf(path, sizeof path, "/api/expenditures?fund_id=%lld&format=csv", (long long)fund);
+	req("GET", shequ, path, NULL, 200, &r);
+	assert_non_null(strstr(r.body, "金额（元）"));
+	assert_non_null(strstr(r.body, "1500.00"));
+	assert_non_null(strstr(r.body, "重阳节敬老活动"));
+	hr_free(&r);
+	snprintf(path, sizeof path, "/api/funds?place=%lld&year=2027&format=xlsx",
+	         (long long)place("420203009000"));
+	req("GET", jiedao, path, NULL, 200, &r);
+	char h[160];
+	assert_non_null(hr_header(&r, "Content-Type", h, sizeof h));
+	assert_non_null(strstr(h, "spreadsheetml"));
+	hr_free(&r);
+	snprintf(path, sizeof path, "/api/reports/funds?place=%lld&year=2027&format=csv",
+	         (long long)place("420203009000"));
+	req("GET", jiedao, path, NULL, 200, &r);
+	assert_non_null(strstr(r.body, "13500.00"));
+	hr_free(&r);
 }
 
 static void test_centres_projects_and_the_six_haves(void **state)
@@ -536,6 +555,16 @@ static void test_cadres_pay_is_shown_only_to_those_who_need_it(void **state)
 	snprintf(path, sizeof path, "/api/cadres?place=%lld", (long long)dazhi);
 	req("GET", shequ, path, NULL, 200, &r);
 	assert_null(strstr(r.body, "pay_fen"));
+	hr_free(&r);
+	/* The cadre records export; pay only for those who may see it. */
+	snprintf(path, sizeof path, "/api/cadres?place=%lld&format=csv", (long long)dazhi);
+	req("GET", jiedao, path, NULL, 200, &r);
+	assert_non_null(strstr(r.body, "月薪（元）"));
+	assert_non_null(strstr(r.body, "3800.00"));
+	hr_free(&r);
+	req("GET", shequ, path, NULL, 200, &r);
+	assert_null(strstr(r.body, "月薪"));
+	assert_null(strstr(r.body, "3800.00"));
 	hr_free(&r);
 	snprintf(path, sizeof path, "/api/reports/cadres?place=%lld", (long long)dazhi);
 	req("GET", jiedao, path, NULL, 200, &r);
