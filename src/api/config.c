@@ -281,6 +281,13 @@ static const struct keydef keys[] = {
      1000000,
      1,
      NO_FIELD},
+    {{"points.expire_yearly", "on|off", CONFIG_DB, true,
+      "每年初（北京时间）把上一年剩余的可用积分退回社区；评议积分不变，默认 off"},
+     V_BOOL,
+     0,
+     0,
+     1,
+     NO_FIELD},
     {{"coop.min_activities", "整数 1–100", CONFIG_DB, true, "在职党员每年最少参加活动次数"},
      V_INT,
      1,
@@ -869,6 +876,12 @@ static int apply_one(struct db *db, const struct keydef *k, const char *key, con
 		return cases_settings_put(db, -1, (int)n, err);
 	if (strcmp(key, "points.gift_daily_limit") == 0)
 		return points_gift_limit_set(db, n, err);
+	if (strcmp(key, "points.expire_yearly") == 0) {
+		bool on = false;
+		if (!parse_bool(v, &on))
+			return xf_fail(err, XF_EINVAL, "bad_value", "%s 应为 on 或 off", key);
+		return points_expire_yearly_set(db, on, clock_now(), err);
+	}
 	if (strcmp(key, "coop.min_activities") == 0)
 		return coop_min_activities_set(db, (int)n, err);
 	if (strcmp(key, "cadres.certificate_subsidy_fen") == 0 ||

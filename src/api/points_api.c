@@ -480,22 +480,36 @@ int api_points_rule_update(struct req *r)
 }
 
 const struct jv_field api_points_settings_body[] = {
-    {"gift_daily_limit", JV_INT, true, 1, 1000000, "每天转赠上限"}, {NULL, 0, 0, 0, 0, NULL}};
+    {"gift_daily_limit", JV_INT, false, 1, 1000000, "每天转赠上限"},
+    {"expire_yearly", JV_BOOL, false, 0, 0, "每年初清零上一年剩余的可用积分"},
+    {NULL, 0, 0, 0, 0, NULL}};
 
 static int settings_write(struct db *db, struct req *r, struct xf_err *err)
 {
-	char v[24];
-	snprintf(v, sizeof v, "%lld", (long long)jv_int(r->json, "gift_daily_limit", 0));
-	int rc = points_gift_limit_set(db, jv_int(r->json, "gift_daily_limit", 0), err);
+	int64_t limit = jv_int(r->json, "gift_daily_limit", 0);
+	int yearly = jv_bool(r->json, "expire_yearly", -1);
+	int rc = XF_OK;
+	if (limit)
+		rc = points_gift_limit_set(db, limit, err);
+	if (rc == XF_OK && yearly >= 0)
+		rc = points_expire_yearly_set(db, yearly == 1, clock_now(), err);
 	json_t *out;
 	if (rc == XF_OK && (rc = points_rules_json(db, &out, err)) == XF_OK)
 		resp_take_json(r, 200, out);
-	snprintf(r->audit_detail, sizeof r->audit_detail, "gift_daily_limit=%s", v);
+	snprintf(r->audit_detail, sizeof r->audit_detail, "gift_daily_limit=%lld expire_yearly=%s",
+	         (long long)limit,
+	         yearly < 0 ? "-"
+	         : yearly   ? "on"
+	                    : "off");
 	return rc;
 }
 
 int api_points_settings(struct req *r)
 {
+	if (!json_object_get(r->json, "gift_daily_limit") &&
+	    !json_object_get(r->json, "expire_yearly"))
+		return xf_fail_field(&r->err, XF_EINVAL, "validation_failed", "gift_daily_limit",
+		                     "请至少给出 gift_daily_limit 或 expire_yearly");
 	return pwrite(r, settings_write, NULL);
 }
 
@@ -992,7 +1006,35 @@ static int expire_task(void *ctx, struct xf_err *err)
 	return XF_OK;
 }
 
+/* ---- background: the yearly expiry (a deployment rule; nothing when off or done) ---- */
+
+struct yearly_arg {
+	int64_t cursor;
+	int moved;
+	bool done;
+};
+
+static int yearly_fn(struct db *db, void *arg, struct xf_err *err)
+{
+	struct yearly_arg *y = arg;
+	return points_expire_yearly_due(db, clock_now(), 1000, &y->cursor, &y->moved, &y->done,
+	                                err);
+}
+
+static int yearly_task(void *ctx, struct xf_err *err)
+{
+	struct app *app = ctx;
+	struct yearly_arg y = {0, 0, false};
+	while (!y.done) {
+		int rc = store_write(app->store, yearly_fn, &y, err);
+		if (rc != XF_OK)
+			return rc;
+	}
+	return XF_OK;
+}
+
 void api_points_schedule(struct app *app)
 {
 	sched_add(app->sched, "points_expire", 5, expire_task, app);
+	sched_add(app->sched, "points_expire_yearly", 5, yearly_task, app);
 }

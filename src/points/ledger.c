@@ -197,6 +197,49 @@ int points_person_account(struct db *db, int64_t person_id, bool create, int64_t
 	                      err);
 }
 
+int points_open_all_person_accounts(struct db *db, int64_t now, int64_t *opened, struct xf_err *err)
+{
+	*opened = 0;
+	/* Each place under a community, with that community (the walk does not go below a
+	 * nested community, so a place has its nearest one, as points_community_of says). */
+	int rc = db_run(
+	    db, err,
+	    "WITH RECURSIVE pc(id, community) AS (SELECT id, id FROM places"
+	    " WHERE kind = 'community' UNION ALL SELECT c.id, pc.community FROM places c"
+	    " JOIN pc ON c.parent_id = pc.id WHERE c.kind <> 'community')"
+	    " INSERT INTO points_accounts(key, kind, person_id, community_id, name, capped,"
+	    " district_id, created_at) SELECT 'person:' || p.id, 'person', p.id, pc.community,"
+	    " p.name, 1, pl.district_id, ? FROM people p JOIN pc ON pc.id = p.place_id"
+	    " JOIN places pl ON pl.id = p.place_id WHERE NOT EXISTS (SELECT 1"
+	    " FROM points_accounts a WHERE a.person_id = p.id AND a.kind = 'person')",
+	    "i", now);
+	if (rc != XF_OK)
+		return rc;
+	*opened = db_changes(db);
+	/* The rest (people registered above any community): one at a time. */
+	struct db_stmt *st = db_prep(db,
+	                             "SELECT p.id FROM people p WHERE NOT EXISTS (SELECT 1"
+	                             " FROM points_accounts a WHERE a.person_id = p.id AND"
+	                             " a.kind = 'person') ORDER BY p.id LIMIT 100000",
+	                             err);
+	if (!st)
+		return err->status;
+	int64_t *ids = xcalloc(100000, sizeof *ids);
+	int n = 0;
+	while (n < 100000 && (rc = db_step(st, err)) == DB_ROW)
+		ids[n++] = db_col_int(st, 0);
+	if (rc == DB_ROW)
+		db_reset(st);
+	rc = rc < 0 ? rc : XF_OK;
+	for (int i = 0; i < n && rc == XF_OK; i++) {
+		int64_t id;
+		if ((rc = points_person_account(db, ids[i], true, &id, err)) == XF_OK)
+			(*opened)++;
+	}
+	free(ids);
+	return rc;
+}
+
 int points_community_account(struct db *db, const char *kind, int64_t community_id, int64_t *id,
                              struct xf_err *err)
 {
@@ -939,6 +982,152 @@ int points_expire_due(struct db *db, int64_t now, int max, int *expired, struct 
 		rc = db_run(db, err,
 		            "DELETE FROM points_codes WHERE expires_at < ? AND used_at IS NULL",
 		            "i", now - 86400);
+	return rc;
+}
+
+/* ---- yearly expiry (a deployment rule, off by default) ---- */
+
+#define YEARLY_KEY      "points.expire_yearly"
+#define YEARLY_DONE_KEY "points.expired_year" /* the last China-time year expired */
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400, yoe = y - era * 400;
+	int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+int64_t points_china_year(int64_t now)
+{
+	int64_t t = now + DAY_OFFSET, days = t / 86400 - (t % 86400 < 0);
+	int64_t y = 1970 + days / 365;
+	while (days_from_civil(y, 1, 1) > days)
+		y--;
+	while (days_from_civil(y + 1, 1, 1) <= days)
+		y++;
+	return y;
+}
+
+int64_t points_year_start(int64_t year)
+{
+	return days_from_civil(year, 1, 1) * 86400 - DAY_OFFSET;
+}
+
+bool points_expire_yearly(struct db *db)
+{
+	char v[8];
+	struct xf_err e;
+	return store_meta_get(db, YEARLY_KEY, v, sizeof v, &e) == XF_OK && strcmp(v, "on") == 0;
+}
+
+static int64_t expired_year(struct db *db)
+{
+	char v[24];
+	struct xf_err e;
+	return store_meta_get(db, YEARLY_DONE_KEY, v, sizeof v, &e) == XF_OK ? atoll(v) : 0;
+}
+
+static int expired_year_set(struct db *db, int64_t year, struct xf_err *err)
+{
+	char v[24];
+	snprintf(v, sizeof v, "%lld", (long long)year);
+	return store_meta_set(db, YEARLY_DONE_KEY, v, err);
+}
+
+int points_expire_yearly_set(struct db *db, bool on, int64_t now, struct xf_err *err)
+{
+	/* Switched on during a year: the first expiry is at the start of the next one (points
+	 * earned before the rule existed are not taken back at once). A restart that applies
+	 * "on" again changes nothing, so a boundary passed while the server was down still
+	 * expires. */
+	if (on && !points_expire_yearly(db) && expired_year(db) < points_china_year(now)) {
+		int rc = expired_year_set(db, points_china_year(now), err);
+		if (rc != XF_OK)
+			return rc;
+	}
+	return store_meta_set(db, YEARLY_KEY, on ? "on" : "off", err);
+}
+
+struct yearly_row {
+	int64_t account, community, amount;
+	char id[64];
+};
+
+int points_expire_yearly_due(struct db *db, int64_t now, int max, int64_t *cursor, int *moved,
+                             bool *done, struct xf_err *err)
+{
+	*moved = 0;
+	*done = true;
+	if (!points_expire_yearly(db))
+		return XF_OK;
+	int64_t year = points_china_year(now);
+	if (expired_year(db) >= year)
+		return XF_OK;
+	/* What is left from before the year: the balance less what was credited since it began
+	 * (points spent since then count as the old ones), never more than is available — open
+	 * reservations stay where they are. */
+	struct db_stmt *st = db_prep(
+	    db,
+	    "SELECT a.id, a.community_id, a.credits_posted - a.debits_posted - a.debits_pending,"
+	    " a.credits_posted - a.debits_posted - coalesce((SELECT sum(t.amount)"
+	    " FROM points_transfers t WHERE t.credit_account = a.id AND t.phase IN ('single',"
+	    " 'post') AND t.at >= ?), 0) FROM points_accounts a WHERE a.kind = 'person'"
+	    " AND a.id > ? AND a.credits_posted - a.debits_posted - a.debits_pending > 0"
+	    " ORDER BY a.id LIMIT ?",
+	    err);
+	if (!st)
+		return err->status;
+	db_bind_int(st, 1, points_year_start(year));
+	db_bind_int(st, 2, *cursor);
+	db_bind_int(st, 3, max);
+	struct yearly_row *rows = xcalloc((size_t)(max > 0 ? max : 1), sizeof *rows);
+	int n = 0, k = 0, rc = DB_DONE;
+	while (n < max && (rc = db_step(st, err)) == DB_ROW) {
+		int64_t avail = db_col_int(st, 2), old = db_col_int(st, 3);
+		*cursor = db_col_int(st, 0);
+		n++;
+		if ((old < avail ? old : avail) <= 0)
+			continue;
+		rows[k].account = *cursor;
+		rows[k].community = db_col_int(st, 1);
+		rows[k].amount = old < avail ? old : avail;
+		snprintf(rows[k].id, sizeof rows[k].id, "sys:yearly:%lld:%lld", (long long)year,
+		         (long long)rows[k].account);
+		k++;
+	}
+	if (n == max)
+		db_reset(st);
+	else if (rc != DB_DONE) {
+		free(rows);
+		return rc;
+	}
+	char ref[32];
+	snprintf(ref, sizeof ref, "yearly:%lld", (long long)year);
+	struct points_transfer *t = xcalloc((size_t)(k ? k : 1), sizeof *t);
+	rc = XF_OK;
+	for (int i = 0; i < k && rc == XF_OK; i++) {
+		int64_t issuer = 0;
+		rc = points_community_account(db, "issuer", rows[i].community, &issuer, err);
+		t[i] = (struct points_transfer){.id = rows[i].id,
+		                                .debit_account = rows[i].account,
+		                                .credit_account = issuer,
+		                                .amount = rows[i].amount,
+		                                .code = "expire",
+		                                .ref = ref};
+	}
+	struct points_apply_stats stats;
+	if (rc == XF_OK && k)
+		rc = points_transfers_apply(db, POINTS_SYSTEM, t, (size_t)k, now, &stats, err);
+	if (rc == XF_OK && k)
+		*moved = stats.ok;
+	free(t);
+	free(rows);
+	if (rc == XF_OK && n < max)
+		rc = expired_year_set(db, year, err);
+	else if (rc == XF_OK)
+		*done = false;
 	return rc;
 }
 

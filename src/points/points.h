@@ -86,6 +86,25 @@ int64_t points_gift_limit(struct db *db);
 /* Change it: 1–1,000,000, else out_of_range. */
 int points_gift_limit_set(struct db *db, int64_t n, struct xf_err *err);
 
+/* Optional yearly expiry (meta points.expire_yearly = on|off, default off): at the start of
+ * each China-time year, what is left of each person's available balance from before it goes
+ * back to their community issuer as a system `expire` transfer `sys:yearly:<year>:<account>`
+ * (never the score, never open reservations). Switching it on marks the current year done.
+ * points_expire_yearly_due does up to max accounts after *cursor and sets *done when the
+ * year is complete; it does nothing when off or when the year is already done, so the
+ * scheduler may call it on every tick. */
+bool points_expire_yearly(struct db *db);
+int points_expire_yearly_set(struct db *db, bool on, int64_t now, struct xf_err *err);
+int points_expire_yearly_due(struct db *db, int64_t now, int max, int64_t *cursor, int *moved,
+                             bool *done, struct xf_err *err);
+/* The calendar year in China time (UTC+8) and the moment it begins. */
+int64_t points_china_year(int64_t now);
+int64_t points_year_start(int64_t year);
+/* Open an account for every person who has none: one INSERT … SELECT for people under a
+ * community, then one at a time for the few elsewhere. */
+int points_open_all_person_accounts(struct db *db, int64_t now, int64_t *opened,
+                                    struct xf_err *err);
+
 /* ---- the rules engine (rules.c) ---- */
 
 /* THE entry point other capabilities call when an outcome is verified: looks up the rule

@@ -144,8 +144,9 @@ int points_rules_json(struct db *db, json_t **out, struct xf_err *err)
 		json_decref(items);
 		return rc;
 	}
-	*out = json_pack("{s:o, s:I}", "items", items, "gift_daily_limit",
-	                 (json_int_t)points_gift_limit(db));
+	*out =
+	    json_pack("{s:o, s:I, s:b}", "items", items, "gift_daily_limit",
+	              (json_int_t)points_gift_limit(db), "expire_yearly", points_expire_yearly(db));
 	return XF_OK;
 }
 

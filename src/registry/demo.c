@@ -152,7 +152,7 @@ static int add_people(struct db *db, const char *community_code, int count, int 
 		synthetic_id(n, year, idn);
 		snprintf(addr, sizeof addr, "%d 栋 %d 单元 %d 室", 1 + i % 4, 1 + i % 3,
 		         101 + (i % 6) * 100 + i % 4);
-		struct person_in p = {grid, name, n % 2 ? "F" : "M", year, phone, idn, addr};
+		struct person_in p = {grid, name, n % 2 ? "F" : "M", year, phone, idn, addr, false};
 		if ((rc = people_create(db, &p, NULL, err)) != XF_OK)
 			return rc;
 		st->people++;
@@ -357,8 +357,8 @@ int demo_generate(struct db *db, enum demo_scale scale, const char *password, st
 			char idn[19];
 			synthetic_id(9000 + (int)i, 1975, idn);
 			struct person_in p = {
-			    place, accounts[i].display, "F", 1975, accounts[i].phone,
-			    idn,   "1 栋 1 单元 101 室"};
+			    place, accounts[i].display,  "F",  1975, accounts[i].phone,
+			    idn,   "1 栋 1 单元 101 室", false};
 			if ((rc = people_create(db, &p, &person, err)) != XF_OK)
 				goto fail;
 			st->people++;

@@ -134,8 +134,9 @@ static int populate_building(struct db *db, int64_t building, const char *bcode,
 			         (b / 336) % 100, year, 1 + d / 28, 1 + d % 28, n % 1000);
 			snprintf(idn, sizeof idn, "%s%c", first17, pii_id_check_char(first17));
 			snprintf(addr, sizeof addr, "%s", name);
-			struct person_in p = {hh,  pname, (n % 2) ? "F" : "M", year, phone,
-			                      idn, addr};
+			/* Accounts: all at once in points_demo. */
+			struct person_in p = {hh,   pname, (n % 2) ? "F" : "M", year, phone, idn,
+			                      addr, true};
 			int64_t pid;
 			if ((rc = people_create(db, &p, &pid, err)) != XF_OK)
 				return rc;

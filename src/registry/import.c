@@ -562,7 +562,8 @@ static int write_people(struct ctx *c, struct xf_err *err)
 		                      y,
 		                      *cell(r, phone) ? cell(r, phone) : NULL,
 		                      cell(r, idn),
-		                      *cell(r, address) ? cell(r, address) : NULL};
+		                      *cell(r, address) ? cell(r, address) : NULL,
+		                      false}; /* people_create opens the points account */
 		int64_t id;
 		int rc = people_create(c->db, &p, &id, err);
 		if (rc == XF_OK)

@@ -2,6 +2,7 @@
 #include "../core/buf.h"
 #include "../core/clock.h"
 #include "../core/pii.h"
+#include "../points/points.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -113,10 +114,11 @@ int people_create(struct db *db, const struct person_in *p, int64_t *id_out, str
 			                     "该身份证号已登记");
 		return rc < 0 ? rc : XF_EDB;
 	}
-	if (id_out)
-		*id_out = db_col_int(st, 0);
+	int64_t id = db_col_int(st, 0), account;
 	db_reset(st);
-	return XF_OK;
+	if (id_out)
+		*id_out = id;
+	return p->defer_account ? XF_OK : points_person_account(db, id, true, &account, err);
 }
 
 int people_place(struct db *db, int64_t id, int64_t *place_id, struct xf_err *err)

@@ -15,6 +15,9 @@ struct person_in {
 	const char *phone;     /* NULL = none */
 	const char *id_number; /* NULL = none */
 	const char *address;   /* NULL = none */
+	/* Every person has a points account, opened here in the same transaction; a bulk
+	 * loader that opens them all afterwards in one statement (the demo) sets this. */
+	bool defer_account;
 };
 
 /* Validates formats (ID checksum, mobile number) and de-duplicates by ID number. */

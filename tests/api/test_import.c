@@ -143,6 +143,18 @@ static void test_people_are_deduplicated_and_reported_masked(void **state)
 		fail_msg("%s", r.body);
 	assert_int_equal(json_integer_value(json_object_get(r.json, "created")), 2);
 	hr_free(&r);
+	/* Every person has a points account, in the community they live in, from the start. */
+	assert_int_equal(SQL_INT("SELECT count(*) FROM points_accounts a JOIN people p ON"
+	                         " p.id = a.person_id WHERE a.kind = 'person' AND p.place_id ="
+	                         " (SELECT id FROM places WHERE code = '420203009002900001001')"
+	                         " AND a.community_id = (SELECT id FROM places WHERE code ="
+	                         " '420203009002') AND a.credits_posted = 0",
+	                         ""),
+	                 2);
+	assert_int_equal(SQL_INT("SELECT count(*) FROM people p WHERE NOT EXISTS (SELECT 1 FROM"
+	                         " points_accounts a WHERE a.person_id = p.id)",
+	                         ""),
+	                 0);
 	assert_int_equal(csv(admin, "people", text, &r), 0);
 	assert_int_equal(json_integer_value(json_object_get(r.json, "unchanged")), 2);
 	hr_free(&r);

@@ -186,6 +186,12 @@ static void test_demo_member_has_points_and_the_ledger_verifies(void **state)
 	const char *next = json_string_value(json_object_get(r.json, "next"));
 	assert_non_null(next);
 	hr_free(&r);
+	/* Every person has an account (the demo opens them all at once). */
+	assert_int_equal(SQL_INT("SELECT count(*) FROM people p WHERE NOT EXISTS (SELECT 1 FROM"
+	                         " points_accounts a WHERE a.person_id = p.id AND a.kind ="
+	                         " 'person')",
+	                         ""),
+	                 0);
 	assert_ledger_verifies();
 }
 
@@ -1071,6 +1077,144 @@ static void test_points_cross_communities_and_every_issuer_reconciles(void **sta
 	assert_ledger_verifies();
 }
 
+/* ---- yearly expiry ---- */
+
+static void clock_to(int64_t t)
+{
+	struct hresp r;
+	char body[64];
+	snprintf(body, sizeof body, "{\"set\":%lld}", (long long)t);
+	req(NULL, "POST", "/api/test/clock", body, 200, &r);
+	hr_free(&r);
+	/* A year later the sessions have long expired. */
+	ts_login(&T, "dangyuan", DEMO_PW, dy, sizeof dy);
+	ts_login(&T, "jumin", DEMO_PW, jm, sizeof jm);
+	ts_login(&T, "admin", DEMO_PW, admin, sizeof admin);
+}
+
+static int64_t yearly_count(void)
+{
+	return SQL_INT("SELECT count(*) FROM points_transfers WHERE code = 'expire' AND"
+	               " phase = 'single' AND id LIKE 'sys:yearly:%'",
+	               "");
+}
+
+struct yearly_run {
+	int64_t now;
+	int moved;
+};
+
+static int yearly_again_fn(struct db *db, void *arg, struct xf_err *err)
+{
+	struct yearly_run *y = arg;
+	int rc = db_run(db, err, "DELETE FROM meta WHERE key = 'points.expired_year'", "");
+	int64_t cursor = 0;
+	bool done = false;
+	while (rc == XF_OK && !done) {
+		int m = 0;
+		rc = points_expire_yearly_due(db, y->now, 1000, &cursor, &m, &done, err);
+		y->moved += m;
+	}
+	return rc;
+}
+
+static void test_yearly_expiry_is_a_deployment_rule_and_leaves_the_score(void **state)
+{
+	struct hresp r;
+	req(dy, "GET", "/api/points/rules", NULL, 200, &r);
+	assert_true(json_is_false(json_object_get(r.json, "expire_yearly")));
+	hr_free(&r);
+	int64_t year = points_china_year(clock_now());
+	int64_t b1 = points_year_start(year + 1), b2 = points_year_start(year + 2);
+	assert_int_equal(points_china_year(b1), year + 1);
+	assert_int_equal(points_china_year(b1 - 1), year);
+	int64_t before = yearly_count(), dy_balance = field_of(dy, dy_acct, "balance");
+	fund(dy_acct, 5); /* something to expire, whatever earlier tests left */
+	/* Off (the default): the year turns and nothing expires. */
+	clock_to(b1 - 30);
+	clock_to(b1 + 30);
+	assert_int_equal(field_of(dy, dy_acct, "balance"), dy_balance + 5);
+	assert_int_equal(yearly_count(), before);
+	/* Switched on during a year: nothing goes until the next one begins. */
+	req(admin, "PUT", "/api/points/settings", "{\"expire_yearly\":true}", 200, &r);
+	assert_true(json_is_true(json_object_get(r.json, "expire_yearly")));
+	hr_free(&r);
+	req(admin, "PUT", "/api/points/settings", "{}", 400, &r);
+	hr_free(&r);
+	req(jm, "PUT", "/api/points/settings", "{\"expire_yearly\":false}", 403, &r);
+	hr_free(&r);
+	clock_to(b1 + 600);
+	assert_int_equal(field_of(dy, dy_acct, "balance"), dy_balance + 5);
+	assert_int_equal(yearly_count(), before);
+	/* Late in the year: a reservation of 3 from dangyuan to jumin stays put. */
+	clock_to(b2 - 60);
+	char item[256];
+	snprintf(item, sizeof item,
+	         "{\"id\":\"ye-pend-1\",\"debit_account\":%lld,\"credit_account\":%lld,"
+	         "\"amount\":3,\"code\":\"gift\",\"pending\":true}",
+	         (long long)dy_acct, (long long)jm_acct);
+	one(dy, item, "ok");
+	int64_t dy_avail = available(dy_acct), dy_score = field_of(dy, dy_acct, "score"),
+	        jm_avail = available(jm_acct), jm_score = field_of(jm, jm_acct, "score");
+	assert_true(dy_avail > 0);
+	/* Just after midnight, before the task has run, jumin earns 4 of the new year. */
+	clock_set(b2 + 1);
+	fund(jm_acct, 4);
+	clock_to(b2 + 10);
+	assert_int_equal(available(dy_acct), 0);
+	assert_int_equal(field_of(dy, dy_acct, "balance"), 3); /* the reservation */
+	assert_int_equal(field_of(dy, dy_acct, "pending"), 3);
+	assert_int_equal(field_of(dy, dy_acct, "score"), dy_score);
+	assert_int_equal(available(jm_acct), 4);
+	assert_int_equal(field_of(jm, jm_acct, "score"), jm_score + 4);
+	char want[64];
+	snprintf(want, sizeof want, "sys:yearly:%lld:%lld", (long long)(year + 2),
+	         (long long)dy_acct);
+	int64_t dy_issuer = SQL_INT("SELECT id FROM points_accounts WHERE kind = 'issuer' AND"
+	                            " community_id = (SELECT community_id FROM points_accounts"
+	                            " WHERE id = ?)",
+	                            "i", dy_acct);
+	assert_int_equal(SQL_INT("SELECT amount FROM points_transfers WHERE id = ? AND code ="
+	                         " 'expire' AND debit_account = ? AND credit_account = ?",
+	                         "tii", want, dy_acct, dy_issuer),
+	                 dy_avail);
+	if (jm_avail > 0)
+		assert_int_equal(SQL_INT("SELECT amount FROM points_transfers WHERE debit_account"
+		                         " = ? AND code = 'expire' AND id LIKE 'sys:yearly:%'",
+		                         "i", jm_acct),
+		                 jm_avail);
+	/* Everyone's: no person holds an old point beyond a reservation. */
+	assert_int_equal(SQL_INT("SELECT count(*) FROM points_accounts a WHERE kind = 'person' AND"
+	                         " credits_posted - debits_posted - debits_pending > 0 AND"
+	                         " credits_posted - debits_posted - coalesce((SELECT sum(amount)"
+	                         " FROM points_transfers t WHERE t.credit_account = a.id AND"
+	                         " t.phase IN ('single', 'post') AND t.at >= ?), 0) > 0",
+	                         "i", b2),
+	                 0);
+	int64_t after = yearly_count();
+	assert_true(after > before);
+	assert_ledger_verifies();
+	req(admin, "GET", "/api/points/reports/issuers", NULL, 200, &r);
+	assert_int_equal(json_integer_value(json_object_get(r.json, "unreconciled")), 0);
+	hr_free(&r);
+	/* Twice does nothing more: the next ticks, and a run with the year's mark removed. */
+	clock_to(b2 + 70);
+	assert_int_equal(yearly_count(), after);
+	struct yearly_run y = {b2 + 80, 0};
+	struct xf_err e;
+	assert_int_equal(store_write(T.app.store, yearly_again_fn, &y, &e), XF_OK);
+	assert_int_equal(y.moved, 0);
+	assert_int_equal(yearly_count(), after);
+	assert_int_equal(available(jm_acct), 4);
+	/* Voiding the reservation gives dangyuan his 3 back: it was never expired. */
+	one(dy, "{\"id\":\"ye-void-1\",\"void_pending_id\":\"ye-pend-1\"}", "ok");
+	assert_int_equal(available(dy_acct), 3);
+	assert_ledger_verifies();
+	req(admin, "PUT", "/api/points/settings", "{\"expire_yearly\":false}", 200, &r);
+	assert_true(json_is_false(json_object_get(r.json, "expire_yearly")));
+	hr_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1090,6 +1234,7 @@ int main(void)
 	    cmocka_unit_test(test_rules_engine_is_idempotent_per_outcome_and_capped),
 	    cmocka_unit_test(test_awards_and_adjustments_need_a_second_person_who_approves),
 	    cmocka_unit_test(test_points_cross_communities_and_every_issuer_reconciles),
+	    cmocka_unit_test(test_yearly_expiry_is_a_deployment_rule_and_leaves_the_score),
 	};
 	return TS_RUN(tests, setup, teardown);
 }

@@ -157,7 +157,7 @@ static void test_database_settings_go_through_the_domain_and_are_audited(void **
 	load(f,
 	     "sla.emergency = 30m / 90m\nsla.complex = - / 20d\ncases.followup_percent = 25\n"
 	     "cases.autoclose_days = 10\npoints.rule.service_hours = 2, 16, 16, off\n"
-	     "points.gift_daily_limit = 300\ncoop.min_activities = 6\n",
+	     "points.gift_daily_limit = 300\ncoop.min_activities = 6\npoints.expire_yearly = on\n",
 	     &c, &p);
 	assert_int_equal(p.n, 0);
 	assert_true(config_has_db_settings(&c));
@@ -180,6 +180,7 @@ static void test_database_settings_go_through_the_domain_and_are_audited(void **
 	                 XF_OK);
 	assert_int_equal(v, 2000);
 	assert_int_equal(points_gift_limit(db), 300);
+	assert_true(points_expire_yearly(db));
 	char s[32];
 	assert_int_equal(store_meta_get(db, "cases.followup_pct", s, sizeof s, &e), XF_OK);
 	assert_string_equal(s, "25");
