@@ -254,7 +254,10 @@ int coop_registrations_list(struct db *db, const struct actor *a, json_t *q, int
 {
 	const char *status = jv_str(q, "status", "");
 	bool staff = policy_allows(a->role, "coop.manage");
-	int64_t place = jv_int(q, "place", a->place_id);
+	/* A unit's contact sees the unit registrations of the organisations in their own area
+	 * (the registration itself is with the street above it). */
+	bool contact = strcmp(a->role, "unit_contact") == 0;
+	int64_t place = contact ? a->place_id : jv_int(q, "place", a->place_id);
 	if (staff && !inside(db, a->place_id, place))
 		return xf_fail(err, XF_EPERM, "out_of_scope", "该地点不在您的管辖范围内");
 	char lo[256] = "", hi[256] = "";
@@ -276,7 +279,9 @@ int coop_registrations_list(struct db *db, const struct actor *a, json_t *q, int
 	    " coalesce(r.person_id, 0), coalesce(r.org_id, 0)"
 	    " FROM registrations r JOIN places p ON p.id = r.place_id"
 	    " LEFT JOIN people pe ON pe.id = r.person_id LEFT JOIN orgs o ON o.id = r.org_id"
-	    " WHERE ((? = 1 AND p.path >= ? AND p.path < ?) OR (? = 0 AND r.person_id = ?))"
+	    " LEFT JOIN places op ON op.id = o.place_id"
+	    " WHERE ((? = 1 AND p.path >= ? AND p.path < ?) OR (? = 0 AND r.person_id = ?)"
+	    " OR (? = 1 AND r.kind = 'unit' AND op.path >= ? AND op.path < ?))"
 	    " AND (? = '' OR r.status = ?) ORDER BY r.id DESC LIMIT 200",
 	    err);
 	if (!st)
@@ -286,8 +291,11 @@ int coop_registrations_list(struct db *db, const struct actor *a, json_t *q, int
 	db_bind_text(st, 3, hi);
 	db_bind_int(st, 4, staff);
 	db_bind_int(st, 5, a->person_id ? a->person_id : -1);
-	db_bind_text(st, 6, status);
-	db_bind_text(st, 7, status);
+	db_bind_int(st, 6, contact);
+	db_bind_text(st, 7, lo);
+	db_bind_text(st, 8, hi);
+	db_bind_text(st, 9, status);
+	db_bind_text(st, 10, status);
 	json_t *items = json_array();
 	while ((rc = db_step(st, err)) == DB_ROW)
 		json_array_append_new(

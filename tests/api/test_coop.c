@@ -185,6 +185,21 @@ static void test_members_and_units_report_and_the_employer_hears(void **state)
 	int64_t ureg = num(r.json, "id");
 	hr_free(&r);
 	post_ok(jumin, "/api/registrations", body, 403);
+	/* The contact follows the registrations of the units in their area (their community),
+	 * and only those, whatever place they ask for. */
+	int64_t theirs = SQL_INT("SELECT count(*) FROM registrations r JOIN orgs o ON o.id ="
+	                         " r.org_id JOIN places op ON op.id = o.place_id WHERE r.kind ="
+	                         " 'unit' AND op.path LIKE (SELECT path FROM places WHERE id = ?)"
+	                         " || '%'",
+	                         "i", place("420203009002"));
+	assert_true(theirs >= 2); /* 黄石公交集团 (the demo's) and the one just made */
+	const char *lists[] = {"/api/registrations", "/api/registrations?place=1"};
+	for (size_t l = 0; l < 2; l++) {
+		req("GET", danwei, lists[l], NULL, 200, &r);
+		assert_true(has_id(r.json, ureg));
+		assert_int_equal(json_array_size(json_object_get(r.json, "items")), theirs);
+		hr_free(&r);
+	}
 	snprintf(path, sizeof path, "/api/registrations/%lld/approve", (long long)ureg);
 	post_ok(shequ, path, "{}", 403); /* the street decides, not the community */
 	post_ok(jiedao, path, "{}", 200);

@@ -192,6 +192,91 @@ describe('双报到 and co-building', () => {
     await c.context.close()
   })
 
+  test('a unit contact reports an enterprise to the street; 黄石公交集团 shows as already reported', async () => {
+    const contact = await as('danwei')
+    const place = (await contact('GET', '/api/me')).body.user.place_id
+    const lines = (await contact('GET', `/api/places/${place}/lines`)).body
+    const orgs = [...lines.organisations, ...lines.party]
+    const bus = orgs.find((o) => o.name === '黄石公交集团')
+    assert.ok(bus, '黄石公交集团 is among the organisations of the contact\'s community')
+    // The contact sees the unit registrations of their community (the demo's, approved).
+    const regs = (await contact('GET', '/api/registrations')).body.items
+    const busReg = regs.find((r) => r.org_id === bus.id)
+    assert.equal(busReg?.status, 'approved', '黄石公交集团 reported long ago')
+    const reported = new Set(regs.map((r) => r.org_id))
+    const ent = orgs.find((o) => o.kind === 'enterprise' && !reported.has(o.id))
+    assert.ok(ent, 'an enterprise of 大智路 that has not reported')
+
+    const c = await open(browser, { viewport: DESKTOP })
+    await consoleLogin(c.page, 'danwei')
+    const menu = c.page.getByTestId('menu')
+    await menu.getByText('双报到').click()
+    await menu.getByText('单位报到').click()
+    const page = c.page.getByTestId('coop-unit-report-page')
+    await page.getByTestId('unit-report-where').getByText(/大智路社区/).waitFor()
+    await page.getByTestId(`unit-state-${bus.id}`).getByText('已报到').waitFor()
+    assert.equal(await page.getByTestId(`unit-report-${bus.id}`).count(), 0, 'no second 报到 for 黄石公交集团')
+    await page.getByTestId('unit-report-mine').getByText('黄石公交集团').waitFor()
+
+    // The enterprise: found by name, reported, and now waiting for the street.
+    await page.getByTestId('unit-report-search').fill(ent.name)
+    await page.getByTestId(`unit-state-${ent.id}`).getByText('未报到').waitFor()
+    await page.getByTestId(`unit-report-${ent.id}`).click()
+    const dialog = c.page.getByTestId('unit-report-dialog')
+    await dialog.getByText(`确认以「${ent.name}」的名义向澄月街道报到吗？`).waitFor()
+    await assertAccessible(c.page, 'console unit report dialog')
+    await dialog.getByTestId('unit-report-submit').click()
+    await page.getByTestId(`unit-state-${ent.id}`).getByText('街道审核中').waitFor()
+    await page.getByTestId('unit-report-mine').getByText(ent.name).waitFor()
+    assert.equal(await page.getByTestId(`unit-report-${ent.id}`).count(), 0)
+    await assertAccessible(c.page, 'console unit report')
+
+    // The server agrees: the enterprise waits at the street; a second report of either is refused.
+    const after = (await contact('GET', '/api/registrations')).body.items
+    assert.equal(after.find((r) => r.org_id === ent.id)?.status, 'pending')
+    const again = await contact('POST', '/api/registrations', { kind: 'unit', org_id: bus.id })
+    assert.equal(again.status, 409)
+    assert.equal(again.body.error.code, 'already_registered')
+
+    // The contact also reaches the agreements (共建共享 › 共建协议).
+    await menu.getByText('共建共享').click()
+    await menu.getByText('共建协议').click()
+    await c.page.getByTestId('agreement-table').getByText('黄石公交集团').first().waitFor()
+    assertClean(c.problems)
+    await c.context.close()
+  })
+
+  test('community staff enter a wish for a resident and the list marks it 代登记', async () => {
+    const c = await open(browser, { viewport: DESKTOP })
+    await consoleLogin(c.page, 'shequ')
+    await c.page.getByTestId('menu').getByText('双报到').click()
+    await c.page.getByTestId('menu').getByText('微心愿').click()
+    await c.page.getByTestId('wish-enter').click()
+    const dialog = c.page.getByTestId('wish-enter-dialog')
+    // Nothing filled: the form says what is missing, and nothing is sent.
+    await dialog.getByTestId('wish-enter-submit').click()
+    await dialog.getByText('请选择居民').waitFor()
+    await dialog.getByLabel('居民').fill('孙秀英')
+    await c.page.getByRole('option', { name: /孙秀英/ }).filter({ visible: true }).first().click()
+    const title = `想请人帮忙修水龙头 ${Date.now() % 100000}`
+    await dialog.getByTestId('wish-enter-title').fill(title)
+    await dialog.getByTestId('wish-enter-description').fill('厨房水龙头一直滴水，老人腿脚不便，周末上午在家')
+    await assertAccessible(c.page, 'console wish entry dialog')
+    await dialog.getByTestId('wish-enter-submit').click()
+    const row = c.page.getByTestId('wish-table').locator('.el-table__row', { hasText: title })
+    await row.getByText('孙秀英').waitFor()
+    await row.getByTestId('wish-on-behalf').getByText('代登记').waitFor()
+    await row.getByText('待审核').waitFor()
+
+    // As stored: 孙秀英's wish, entered on her behalf, waiting for review.
+    const staff = await as('shequ')
+    const w = (await staff('GET', '/api/wishes?status=posted')).body.items.find((x) => x.title === title)
+    assert.ok(w?.entered_on_behalf, 'stored as entered on her behalf')
+    assert.match(w.resident, /^孙秀英/)
+    assertClean(c.problems)
+    await c.context.close()
+  })
+
   test('the console shows 黄石公交集团 2026 agreement with its lists and the five drivers hired', async () => {
     const c = await open(browser, { viewport: DESKTOP })
     await consoleLogin(c.page, 'jiedao')

@@ -465,6 +465,26 @@ await shot('console-coop-activity-code-1366', { viewport: DESKTOP }, async (page
   await page.goto(`${BASE}/coop/activities/${items[items.length - 1].id}/code`)
   await page.getByTestId('code-qr').locator('svg').waitFor()
 })
+// 单位报到 by 黄石公交集团's contact (the demo's report approved, the others still to report),
+// and the wish-entry dialog of community staff (代居民登记心愿).
+await shot('console-coop-unit-report-1366', { viewport: DESKTOP }, async (page) => {
+  await consoleLogin(page, 'danwei')
+  await page.goto(`${BASE}/coop/unit-report`)
+  await page.getByTestId('unit-report-mine').getByText('黄石公交集团').waitFor()
+  await page.getByTestId('unit-report-units').getByText('已报到').first().waitFor()
+})
+await shot('console-coop-wish-entry-1366', { viewport: DESKTOP }, async (page) => {
+  await consoleLogin(page, 'shequ')
+  await page.goto(`${BASE}/coop/wishes`)
+  await page.getByTestId('wish-enter').click()
+  const dialog = page.getByTestId('wish-enter-dialog')
+  await dialog.getByLabel('居民').fill('孙秀英')
+  await page.getByRole('option', { name: /孙秀英/ }).filter({ visible: true }).first().click()
+  await dialog.getByTestId('wish-enter-title').fill('想请人帮忙修水龙头')
+  await dialog.getByTestId('wish-enter-description').fill('厨房水龙头一直滴水，老人腿脚不便，周末上午在家')
+  await dialog.getByTestId('wish-enter-description').blur()
+  await page.evaluate(() => window.scrollTo(0, 0))
+})
 // 党员积分: the member's points and redemption code on the phone, the shop counter, and the
 // console's rules, awards and issuer reconciliation.
 async function redemptionCode(maxAmount) {

@@ -107,6 +107,12 @@ export const router = createRouter({
           meta: { perm: 'coop.manage' },
         },
         {
+          path: 'coop/unit-report',
+          name: 'coop-unit-report',
+          component: () => import('./views/coop/UnitReportPage.vue'),
+          meta: { perm: 'coop.unitReport' },
+        },
+        {
           path: 'coop/wishes',
           name: 'coop-wishes',
           component: () => import('./views/coop/WishesPage.vue'),

@@ -4,6 +4,7 @@ import type coopZh from './coop.zh-CN'
 const coop: typeof coopZh = {
   menu: {
     report: 'Members report',
+    unitReport: 'Unit registration',
     registrations: 'Registrations',
     wishes: 'Micro-wishes',
     posts: 'Service posts',
@@ -72,6 +73,33 @@ const coop: typeof coopZh = {
     rejected: "{name}'s registration was declined",
     empty: 'No registrations to handle',
   },
+  unitReport: {
+    title: 'Unit registration',
+    intro:
+      'Resident units and new economic and social organisations report to their street. Once the street approves, the unit can sign a co-building agreement with the community, take up items on its needs list, and offer its venues and resources.',
+    where: 'Your community: {community} · reporting to: {street}',
+    noPlace: 'Your account is not linked to a community; please contact the community office',
+    mineTitle: 'Our registrations',
+    unitsTitle: 'Choose the unit to register',
+    search: 'Find a unit by name',
+    unit: 'Unit',
+    kind: 'Type',
+    state: 'Registration',
+    report: 'Register',
+    empty: 'No resident units or organisations are recorded in this community',
+    confirmTitle: 'Register a unit',
+    confirmAsk: 'Register “{name}” with {street}?',
+    confirmHint: 'The street reviews it; the decision shows on this page.',
+    theStreet: 'its street',
+    submit: 'Register',
+    sent: '{name} has applied; the street will review it',
+    status: {
+      none: 'Not registered',
+      pending: 'Street reviewing',
+      approved: 'Registered',
+      rejected: 'Declined, may apply again',
+    },
+  },
   wish: {
     status: {
       posted: 'To review',
@@ -97,6 +125,7 @@ const coop: typeof coopZh = {
     fulfilNote: 'What was done',
     reviewNote: 'Review note',
     onBehalf: 'entered for the resident',
+    onBehalfTag: 'Entered by staff',
   },
   wishes: {
     title: 'Micro-wishes',
@@ -118,6 +147,19 @@ const coop: typeof coopZh = {
     createdAt: 'Made',
     fulfilledAt: 'Fulfilled',
     confirmedAt: 'Confirmed',
+    enter: 'Enter a wish for a resident',
+    enterTitle: 'Enter a wish for a resident',
+    enterIntro:
+      'For residents who do not use a phone, community staff enter the wish for them. It then waits for review; once approved, members can take it.',
+    who: 'Resident',
+    whoPlaceholder: 'Search by name or phone number',
+    whoMasked: 'To protect privacy, phone numbers in the results are partly hidden',
+    titlePlaceholder: 'e.g. Someone to fix a dripping tap',
+    descPlaceholder: 'What help is needed, and when a visit suits',
+    needWho: 'Choose the resident',
+    needTitle: 'Write the wish (at least 2 characters)',
+    needDescription: 'Describe it (at least 2 characters)',
+    entered: 'Wish entered for {name}; please review it',
   },
   posts: {
     title: 'Service posts',

@@ -7,6 +7,9 @@ export interface Page<T> {
   next: string | null
 }
 
+// The kinds of organisation that report to a street as a unit (单位报到; src/coop/coop.c).
+export const UNIT_KINDS = ['resident_unit', 'unit_party', 'enterprise', 'enterprise_party', 'social_org']
+
 export interface Registration {
   id: number
   kind: 'member' | 'unit'

@@ -61,6 +61,7 @@ export type Perm =
   | 'cases.studio'
   | 'coop.manage'
   | 'coop.agreements'
+  | 'coop.unitReport'
   | 'points.read'
   | 'points.manage'
   | 'points.approve'
@@ -120,6 +121,8 @@ const PERMS: Record<Perm, readonly string[]> = {
   // 双报到 and 共建共享: staff inside their area; a unit's contact also works on its agreements.
   'coop.manage': ['admin', 'district_official', 'street_official', 'community_official', 'grid_worker'],
   'coop.agreements': ['admin', 'district_official', 'street_official', 'community_official', 'grid_worker', 'unit_contact'],
+  // 单位报到: the contact reports their unit to its street (staff approve it on 报到审核).
+  'coop.unitReport': ['unit_contact'],
   // 党员积分: staff and approvers read accounts and the issuer report in their area; staff
   // propose awards, an approver (who never proposes) decides; the rules are the administrator's.
   'points.read': ['admin', 'district_official', 'street_official', 'community_official', 'grid_worker', 'approver'],
