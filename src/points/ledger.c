@@ -1240,7 +1240,7 @@ static const char *state_of(const char *phase, const char *how)
 
 /* A person's name as others see it in a history: the first character, then one '*' for
  * each further one up to any "（" note ("孙秀英（居民）" → "孙**"). */
-static void mask_person(const char *name, char *out, size_t n)
+void points_mask_person(const char *name, char *out, size_t n)
 {
 	const char *paren = strstr(name, "（");
 	size_t len = paren ? (size_t)(paren - name) : strlen(name), first = 1;
@@ -1265,7 +1265,7 @@ static json_t *counterparty(struct db_stmt *st, int col)
 	const char *kind = db_col_text(st, col + 1), *name = db_col_text(st, col + 2);
 	char masked[64];
 	if (strcmp(kind, "person") == 0) {
-		mask_person(name, masked, sizeof masked);
+		points_mask_person(name, masked, sizeof masked);
 		name = masked;
 	}
 	json_t *v = json_pack("{s:I, s:s, s:s}", "account_id", (json_int_t)db_col_int(st, col),

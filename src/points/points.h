@@ -105,6 +105,10 @@ int64_t points_year_start(int64_t year);
 int points_open_all_person_accounts(struct db *db, int64_t now, int64_t *opened,
                                     struct xf_err *err);
 
+/* A person's name as others see it: the first character, then one '*' per further one up to
+ * any "（" note ("孙秀英（居民）" → "孙**"). Shops and gift histories show only this. */
+void points_mask_person(const char *name, char *out, size_t n);
+
 /* ---- the rules engine (rules.c) ---- */
 
 /* THE entry point other capabilities call when an outcome is verified: looks up the rule

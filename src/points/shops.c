@@ -553,11 +553,14 @@ int points_redemption_json(struct db *db, int64_t id, json_t **out, struct xf_er
 		return xf_fail(err, XF_ENOTFOUND, "redemption_not_found", "没有这笔兑换");
 	if (rc != DB_ROW)
 		return rc;
+	/* The shop sees the member masked ("赵**"): the one-time code is the proof. */
+	char member[64];
+	points_mask_person(db_col_text(st, 5), member, sizeof member);
 	json_t *v = json_pack("{s:I, s:s, s:I, s:s, s:I, s:s, s:I, s:I, s:I, s:s}", "id",
 	                      (json_int_t)db_col_int(st, 0), "transfer_id", db_col_text(st, 1),
 	                      "shop_id", (json_int_t)db_col_int(st, 2), "shop_name",
 	                      db_col_text(st, 3), "account_id", (json_int_t)db_col_int(st, 4),
-	                      "member", db_col_text(st, 5), "amount", (json_int_t)db_col_int(st, 6),
+	                      "member", member, "amount", (json_int_t)db_col_int(st, 6),
 	                      "created_at", (json_int_t)db_col_int(st, 7), "timeout_at",
 	                      (json_int_t)db_col_int(st, 8), "state", redemption_state(st, 9));
 	db_reset(st);
@@ -612,14 +615,15 @@ int points_redemptions_json(struct db *db, int64_t shop_id, int64_t cursor, int 
 			db_reset(st);
 			return XF_OK;
 		}
-		json_array_append_new(*items, json_pack("{s:I, s:s, s:I, s:I, s:s, s:I, s:s}", "id",
-		                                        (json_int_t)db_col_int(st, 0),
-		                                        "transfer_id", db_col_text(st, 1), "amount",
-		                                        (json_int_t)db_col_int(st, 2), "account_id",
-		                                        (json_int_t)db_col_int(st, 3), "member",
-		                                        db_col_text(st, 4), "created_at",
-		                                        (json_int_t)db_col_int(st, 5), "state",
-		                                        redemption_state(st, 6)));
+		char member[64];
+		points_mask_person(db_col_text(st, 4), member, sizeof member);
+		json_array_append_new(
+		    *items,
+		    json_pack("{s:I, s:s, s:I, s:I, s:s, s:I, s:s}", "id",
+		              (json_int_t)db_col_int(st, 0), "transfer_id", db_col_text(st, 1),
+		              "amount", (json_int_t)db_col_int(st, 2), "account_id",
+		              (json_int_t)db_col_int(st, 3), "member", member, "created_at",
+		              (json_int_t)db_col_int(st, 5), "state", redemption_state(st, 6)));
 		n++;
 	}
 	if (rc != DB_DONE) {

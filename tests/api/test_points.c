@@ -749,6 +749,8 @@ static void test_counter_redeems_with_a_one_time_code_moving_stock_and_points(vo
 	req(shop, "POST", "/api/points/redemptions", body, 201, &r);
 	assert_string_equal(json_string_value(json_object_get(r.json, "state")), "pending");
 	assert_int_equal(json_integer_value(json_object_get(r.json, "amount")), 16);
+	/* The shop sees the member masked: the one-time code is the proof, not the name. */
+	assert_string_equal(json_string_value(json_object_get(r.json, "member")), "赵**");
 	int64_t rid = json_integer_value(json_object_get(r.json, "id"));
 	hr_free(&r);
 	assert_int_equal(SQL_INT("SELECT stock FROM points_items WHERE id = ?", "i", item),
