@@ -3,6 +3,7 @@
 #include "../core/clock.h"
 #include "../http/http.h"
 #include "../points/points.h"
+#include "../registry/registry.h"
 #include "../sched/outbox.h"
 #include "../core/str.h"
 #include "../store/store.h"
@@ -151,31 +152,6 @@ static int parent_of(struct db *db, int64_t place, int64_t *parent, struct xf_er
 		return XF_OK;
 	}
 	return rc < 0 ? rc : xf_fail(err, XF_ENOTFOUND, "not_found", "没有这个地点");
-}
-
-/* The street above a place (itself if it is one). */
-static int street_of(struct db *db, int64_t place, int64_t *street, struct xf_err *err)
-{
-	*street = 0;
-	for (int guard = 0; guard < 8 && place; guard++) {
-		struct db_stmt *st = db_prep(
-		    db, "SELECT kind, coalesce(parent_id, 0) FROM places WHERE id = ?", err);
-		if (!st)
-			return err->status;
-		db_bind_int(st, 1, place);
-		int rc = db_step(st, err);
-		if (rc != DB_ROW)
-			return rc < 0 ? rc : XF_OK;
-		bool is_street = strcmp(db_col_text(st, 0), "street") == 0;
-		int64_t parent = db_col_int(st, 1);
-		db_reset(st);
-		if (is_street) {
-			*street = place;
-			return XF_OK;
-		}
-		place = parent;
-	}
-	return XF_OK;
 }
 
 /* ---- categories, tiers, settings ---- */
@@ -1056,7 +1032,8 @@ int cases_act(struct db *db, int64_t id, const char *action, json_t *body,
 			} else if (rc == XF_OK && c.unsatisfied == 2) {
 				/* A second unsatisfied result goes to the street. */
 				int64_t street = 0;
-				if ((rc = street_of(db, c.handling, &street, err)) == XF_OK)
+				if ((rc = registry_ancestor_of_kind(db, c.handling, "street",
+				                                    &street, err)) == XF_OK)
 					rc = new_round(db, &c, street ? street : c.handling, now,
 					               err);
 				if (rc == XF_OK)

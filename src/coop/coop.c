@@ -3,9 +3,11 @@
 #include "../auth/totp.h"
 #include "../cases/cases.h"
 #include "../core/buf.h"
+#include "../core/crypto.h"
 #include "../core/jv.h"
 #include "../http/http.h"
 #include "../points/points.h"
+#include "../registry/registry.h"
 #include "../sched/outbox.h"
 #include "../store/store.h"
 
@@ -90,31 +92,6 @@ static bool my_area(struct db *db, int64_t person, int64_t place)
 		if (inside(db, regs[i], place))
 			n++;
 	return n > 0;
-}
-
-static int ancestor_of_kind(struct db *db, int64_t place, const char *kind, int64_t *out,
-                            struct xf_err *err)
-{
-	*out = 0;
-	for (int guard = 0; guard < 8 && place; guard++) {
-		struct db_stmt *st = db_prep(
-		    db, "SELECT kind, coalesce(parent_id, 0) FROM places WHERE id = ?", err);
-		if (!st)
-			return err->status;
-		db_bind_int(st, 1, place);
-		int rc = db_step(st, err);
-		if (rc != DB_ROW)
-			return rc < 0 ? rc : XF_OK;
-		bool hit = strcmp(db_col_text(st, 0), kind) == 0;
-		int64_t parent = db_col_int(st, 1);
-		db_reset(st);
-		if (hit) {
-			*out = place;
-			return XF_OK;
-		}
-		place = parent;
-	}
-	return XF_OK;
 }
 
 static int place_exists(struct db *db, int64_t place, const char *field, struct xf_err *err)
@@ -203,7 +180,7 @@ int coop_registration_create(struct db *db, const struct actor *a, json_t *body,
 		    !inside(db, a->place_id, org_place))
 			return xf_fail(err, XF_EPERM, "forbidden",
 			               "只有本单位联络人可以办理单位报到");
-		if ((rc = ancestor_of_kind(db, org_place, "street", &place, err)) != XF_OK)
+		if ((rc = registry_ancestor_of_kind(db, org_place, "street", &place, err)) != XF_OK)
 			return rc;
 		if (!place)
 			return xf_fail_field(err, XF_EINVAL, "validation_failed", "org_id",
@@ -490,22 +467,6 @@ int coop_negative_list(struct db *db, const struct actor *a, json_t *q, int64_t 
 	return XF_OK;
 }
 
-static int subtree(struct db *db, int64_t place, char lo[256], char hi[256], struct xf_err *err)
-{
-	struct db_stmt *st = db_prep(db, "SELECT path FROM places WHERE id = ?", err);
-	if (!st)
-		return err->status;
-	db_bind_int(st, 1, place);
-	int rc = db_step(st, err);
-	if (rc != DB_ROW)
-		return rc < 0 ? rc : xf_fail(err, XF_ENOTFOUND, "not_found", "没有这个地点");
-	snprintf(lo, 256, "%s", db_col_text(st, 0));
-	db_reset(st);
-	snprintf(hi, 256, "%s", lo);
-	hi[strlen(hi) - 1] = '0';
-	return XF_OK;
-}
-
 /* The area a list shows: staff their grant's subtree (or a place inside it); others their
  * home community. */
 static int list_area(struct db *db, const struct actor *a, json_t *q, char lo[256], char hi[256],
@@ -521,7 +482,7 @@ static int list_area(struct db *db, const struct actor *a, json_t *q, char lo[25
 		if (!place)
 			place = a->place_id;
 	}
-	return subtree(db, place, lo, hi, err);
+	return registry_subtree(db, place, lo, hi, err);
 }
 
 int coop_posts_list(struct db *db, const struct actor *a, json_t *q, int64_t id, int64_t now,
@@ -1042,19 +1003,12 @@ static int activity_load(struct db *db, int64_t id, struct activity *ac, struct 
 	return XF_OK;
 }
 
-static void new_secret(char out[65])
-{
-	unsigned char raw[32];
-	randombytes_buf(raw, sizeof raw);
-	sodium_bin2hex(out, 65, raw, sizeof raw);
-}
-
 static int insert_activity(struct db *db, int64_t place, const char *kind, const char *title,
                            const char *description, int64_t starts, int64_t ends, int64_t capacity,
                            int64_t organiser, int64_t now, int64_t *id, struct xf_err *err)
 {
 	char secret[65];
-	new_secret(secret);
+	crypto_secret_hex(secret);
 	struct db_stmt *st = db_prep(
 	    db,
 	    "INSERT INTO activities(place_id, kind, title, description, starts_at, ends_at,"
@@ -1347,20 +1301,9 @@ int coop_activity_cancel(struct db *db, const struct actor *a, json_t *body, int
 
 static void code_mac(const struct activity *ac, int64_t window, char out[11])
 {
-	unsigned char key[32], mac[crypto_auth_hmacsha256_BYTES];
-	size_t klen = 0;
-	sodium_hex2bin(key, sizeof key, ac->secret, strlen(ac->secret), NULL, &klen, NULL);
 	char msg[64];
-	int n = snprintf(msg, sizeof msg, "%lld:%lld", (long long)ac->id, (long long)window);
-	crypto_auth_hmacsha256_state s;
-	crypto_auth_hmacsha256_init(&s, key, klen);
-	crypto_auth_hmacsha256_update(&s, (const unsigned char *)msg, (size_t)n);
-	crypto_auth_hmacsha256_final(&s, mac);
-	char hex[2 * sizeof mac + 1];
-	sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
-	memcpy(out, hex, 10);
-	out[10] = 0;
-	sodium_memzero(key, sizeof key);
+	snprintf(msg, sizeof msg, "%lld:%lld", (long long)ac->id, (long long)window);
+	crypto_hmac_hex(ac->secret, msg, 10, out);
 }
 
 int coop_activity_code(struct db *db, const struct actor *a, json_t *q, int64_t id, int64_t now,
@@ -1527,7 +1470,7 @@ int coop_volunteer_report(struct db *db, const struct actor *a, json_t *q, int64
 	int rc = need_staff(db, a, place, err);
 	char lo[256], hi[256];
 	if (rc == XF_OK)
-		rc = subtree(db, place, lo, hi, err);
+		rc = registry_subtree(db, place, lo, hi, err);
 	if (rc != XF_OK)
 		return rc;
 	struct db_stmt *st = db_prep(
@@ -1640,10 +1583,10 @@ int coop_agreements_list(struct db *db, const struct actor *a, json_t *q, int64_
                          json_t **out, struct xf_err *err)
 {
 	char lo[256], hi[256];
-	int rc = subtree(db,
-	                 policy_allows(a->role, "coop.manage") ? jv_int(q, "place", a->place_id)
-	                                                       : a->place_id,
-	                 lo, hi, err);
+	int rc = registry_subtree(
+	    db,
+	    policy_allows(a->role, "coop.manage") ? jv_int(q, "place", a->place_id) : a->place_id,
+	    lo, hi, err);
 	if (rc != XF_OK)
 		return rc;
 	if (!inside(db, a->place_id, jv_int(q, "place", a->place_id)))
@@ -2071,7 +2014,7 @@ int coop_matches_list(struct db *db, const struct actor *a, json_t *q, int64_t i
 	if (!sides) {
 		if (!policy_allows(a->role, "coop.manage"))
 			return xf_fail(err, XF_EPERM, "out_of_scope", "这份协议不在您的管辖范围内");
-		if ((rc = subtree(db, a->place_id, lo, hi, err)) != XF_OK)
+		if ((rc = registry_subtree(db, a->place_id, lo, hi, err)) != XF_OK)
 			return rc;
 	}
 	struct db_stmt *st = db_prep(

@@ -122,3 +122,29 @@ int crypto_key_load(const char *path, unsigned char key[XF_KEY_BYTES], struct xf
 		return xf_fail(err, XF_EINVAL, "key_invalid", "密钥文件 %s 格式不正确", path);
 	return XF_OK;
 }
+
+void crypto_secret_hex(char out[65])
+{
+	unsigned char raw[32];
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2hex(out, 65, raw, sizeof raw);
+	sodium_memzero(raw, sizeof raw);
+}
+
+void crypto_hmac_hex(const char *secret_hex, const char *msg, size_t digits, char *out)
+{
+	unsigned char key[32], mac[crypto_auth_hmacsha256_BYTES];
+	size_t klen = 0;
+	sodium_hex2bin(key, sizeof key, secret_hex, strlen(secret_hex), NULL, &klen, NULL);
+	crypto_auth_hmacsha256_state st;
+	crypto_auth_hmacsha256_init(&st, key, klen);
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)msg, strlen(msg));
+	crypto_auth_hmacsha256_final(&st, mac);
+	char hex[2 * sizeof mac + 1];
+	sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
+	if (digits > 2 * sizeof mac)
+		digits = 2 * sizeof mac;
+	memcpy(out, hex, digits);
+	out[digits] = 0;
+	sodium_memzero(key, sizeof key);
+}

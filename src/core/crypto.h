@@ -19,6 +19,10 @@ int crypto_pw_hash(const char *password, char *out, size_t outlen, struct xf_err
 bool crypto_pw_verify(const char *hash, const char *password);
 /* A password a person can type: 12 characters from an unambiguous alphabet. */
 void crypto_random_password(char out[13]);
+/* A fresh 32-byte secret as 64 hex characters (+ NUL): signs arrival codes and the like. */
+void crypto_secret_hex(char out[65]);
+/* The first `digits` hex characters (at most 64) of HMAC-SHA256(msg) under a hex secret. */
+void crypto_hmac_hex(const char *secret_hex, const char *msg, size_t digits, char *out);
 /* Create a new key file (mode 0600; refuses to overwrite). */
 int crypto_key_create(const char *path, struct xf_err *err);
 /* Load a key file; wrong size or permissions wider than 0600 are refused. */

@@ -6,6 +6,7 @@
 #include "../auth/policy.h"
 #include "../auth/totp.h"
 #include "../core/buf.h"
+#include "../core/crypto.h"
 #include "../core/jv.h"
 #include "../registry/registry.h"
 
@@ -535,9 +536,7 @@ FUNDS_OP(bookings_create)
 	if (clash)
 		return xf_fail(err, XF_ECONFLICT, "booking_conflict", "这个时段已经有人预约了");
 	char secret[65];
-	unsigned char raw[32];
-	randombytes_buf(raw, sizeof raw);
-	sodium_bin2hex(secret, sizeof secret, raw, sizeof raw);
+	crypto_secret_hex(secret);
 	int64_t org = jv_int(body, "org_id", 0);
 	struct db_stmt *st = db_prep(
 	    db,
@@ -699,20 +698,9 @@ FUNDS_OP(bookings_cancel)
  * booker's phone, checked by the venue's staff. */
 static void booking_mac(const struct booking *b, char out[17])
 {
-	unsigned char key[32], mac[crypto_auth_hmacsha256_BYTES];
-	size_t klen = 0;
-	sodium_hex2bin(key, sizeof key, b->secret, strlen(b->secret), NULL, &klen, NULL);
 	char msg[32];
-	int n = snprintf(msg, sizeof msg, "booking:%lld", (long long)b->id);
-	crypto_auth_hmacsha256_state s;
-	crypto_auth_hmacsha256_init(&s, key, klen);
-	crypto_auth_hmacsha256_update(&s, (const unsigned char *)msg, (size_t)n);
-	crypto_auth_hmacsha256_final(&s, mac);
-	char hex[2 * sizeof mac + 1];
-	sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
-	memcpy(out, hex, 16);
-	out[16] = 0;
-	sodium_memzero(key, sizeof key);
+	snprintf(msg, sizeof msg, "booking:%lld", (long long)b->id);
+	crypto_hmac_hex(b->secret, msg, 16, out);
 }
 
 FUNDS_OP(bookings_code)

@@ -1487,3 +1487,28 @@ int registry_studios_json(struct db *db, int64_t place_id, json_t **items, struc
 	}
 	return XF_OK;
 }
+
+int registry_ancestor_of_kind(struct db *db, int64_t place_id, const char *kind, int64_t *out,
+                              struct xf_err *err)
+{
+	*out = 0;
+	for (int guard = 0; guard < 8 && place_id; guard++) {
+		struct db_stmt *st = db_prep(
+		    db, "SELECT kind, coalesce(parent_id, 0) FROM places WHERE id = ?", err);
+		if (!st)
+			return err->status;
+		db_bind_int(st, 1, place_id);
+		int rc = db_step(st, err);
+		if (rc != DB_ROW)
+			return rc < 0 ? rc : XF_OK;
+		bool hit = strcmp(db_col_text(st, 0), kind) == 0;
+		int64_t parent = db_col_int(st, 1);
+		db_reset(st);
+		if (hit) {
+			*out = place_id;
+			return XF_OK;
+		}
+		place_id = parent;
+	}
+	return XF_OK;
+}
