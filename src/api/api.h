@@ -215,6 +215,119 @@ extern const struct jv_field api_fund_rules_body[], api_fund_body[], api_expendi
     api_venue_body[], api_booking_body[], api_code_body[], api_cadre_body[], api_certificate_body[],
     api_cadre_event_body[];
 
+/* gov_api.c */
+int api_gov_proposals_list(struct req *r);
+int api_gov_proposal_create(struct req *r);
+int api_gov_proposal_get(struct req *r);
+int api_gov_proposal_comment(struct req *r);
+int api_gov_proposal_decline(struct req *r);
+int api_gov_photo_add(struct req *r);
+int api_gov_photo_get(struct req *r);
+int api_gov_meetings_list(struct req *r);
+int api_gov_meeting_create(struct req *r);
+int api_gov_meeting_get(struct req *r);
+int api_gov_meeting_attendance(struct req *r);
+int api_gov_meeting_minutes(struct req *r);
+int api_gov_decisions_list(struct req *r);
+int api_gov_decision_get(struct req *r);
+int api_gov_milestone_create(struct req *r);
+int api_gov_milestone_done(struct req *r);
+int api_gov_decision_complete(struct req *r);
+int api_gov_decision_evaluate(struct req *r);
+int api_gov_votes_list(struct req *r);
+int api_gov_vote_create(struct req *r);
+int api_gov_vote_get(struct req *r);
+int api_gov_vote_cast(struct req *r);
+int api_gov_vote_roll(struct req *r);
+int api_gov_paper_list(struct req *r);
+int api_gov_paper_enter(struct req *r);
+int api_gov_paper_confirm(struct req *r);
+int api_gov_paper_reject(struct req *r);
+int api_gov_vote_close(struct req *r);
+extern const struct jv_field api_gov_proposal_body[], api_gov_comment_body[], api_gov_reply_body[],
+    api_gov_meeting_body[], api_gov_attendance_body[], api_gov_minutes_body[],
+    api_gov_milestone_body[], api_gov_note_body[], api_gov_evaluation_body[], api_gov_vote_body[],
+    api_gov_cast_body[], api_gov_paper_body[];
+
+/* review_api.c */
+int api_review_branches_list(struct req *r);
+int api_review_standards_list(struct req *r);
+int api_review_standard_create(struct req *r);
+int api_review_assessment_get(struct req *r);
+int api_review_assessment_submit(struct req *r);
+int api_review_assessment_review(struct req *r);
+int api_review_ratings_list(struct req *r);
+int api_review_rating_propose(struct req *r);
+int api_review_rating_approve(struct req *r);
+int api_review_rating_reject(struct req *r);
+int api_review_plans_list(struct req *r);
+int api_review_plan_create(struct req *r);
+int api_review_plan_followup(struct req *r);
+int api_review_unit_results(struct req *r);
+int api_review_unit_result(struct req *r);
+int api_review_unit_evaluate(struct req *r);
+int api_review_settings_get(struct req *r);
+int api_review_settings_put(struct req *r);
+int api_review_campaigns_list(struct req *r);
+int api_review_campaign_create(struct req *r);
+int api_review_campaign_get(struct req *r);
+int api_review_campaign_result(struct req *r);
+int api_review_member_sheets(struct req *r);
+int api_review_member_sheet(struct req *r);
+int api_review_member_rate(struct req *r);
+extern const struct jv_field api_review_standard_body[], api_review_assessment_body[],
+    api_review_score_body[], api_review_rating_body[], api_review_decision_body[],
+    api_review_plan_body[], api_review_followup_body[], api_review_evaluation_body[],
+    api_review_settings_body[], api_review_campaign_body[], api_review_campaign_result_body[],
+    api_review_member_body[];
+
+/* civic_api.c */
+int api_conventions_list(struct req *r);
+int api_convention_create(struct req *r);
+int api_convention_get(struct req *r);
+int api_convention_version(struct req *r);
+int api_convention_sign(struct req *r);
+int api_alliances_list(struct req *r);
+int api_alliance_create(struct req *r);
+int api_rotas_list(struct req *r);
+int api_rota_create(struct req *r);
+int api_rota_get(struct req *r);
+int api_ventures_list(struct req *r);
+int api_venture_create(struct req *r);
+int api_venture_get(struct req *r);
+int api_venture_apply(struct req *r);
+int api_venture_review(struct req *r);
+int api_venture_decide(struct req *r);
+int api_venture_progress(struct req *r);
+int api_tri_list(struct req *r);
+int api_tri_create(struct req *r);
+int api_tri_get(struct req *r);
+int api_tri_commit(struct req *r);
+int api_tri_commitments(struct req *r);
+int api_tri_followup(struct req *r);
+int api_ratings_list(struct req *r);
+int api_rating_put(struct req *r);
+int api_incubators_list(struct req *r);
+int api_incubator_create(struct req *r);
+int api_incubator_get(struct req *r);
+int api_incubation_add(struct req *r);
+int api_incubation_graduate(struct req *r);
+int api_org_service_add(struct req *r);
+int api_org_volunteer_add(struct req *r);
+int api_sansha_list(struct req *r);
+int api_sansha_create(struct req *r);
+int api_notices_list(struct req *r);
+int api_notice_create(struct req *r);
+int api_notice_get(struct req *r);
+int api_notice_read(struct req *r);
+extern const struct jv_field api_convention_body[], api_convention_version_body[],
+    api_convention_sign_body[], api_alliance_body[], api_rota_body[], api_venture_body[],
+    api_venture_apply_body[], api_venture_review_body[], api_venture_decide_body[],
+    api_venture_progress_body[], api_tri_body[], api_tri_commit_body[], api_tri_followup_body[],
+    api_rating_body[], api_incubator_body[], api_incubation_body[], api_org_service_body[],
+    api_org_volunteer_body[], api_sansha_body[], api_notice_body[];
+void api_civic_schedule(struct app *app);
+
 /* import_api.c */
 int api_import(struct req *r);
 int api_import_template(struct req *r);
@@ -256,6 +369,18 @@ extern const struct jv_field api_points_item_patch_body[];
 extern const struct jv_field api_points_redeem_body[];
 /* The points ledger's scheduled work (pending transfers past their timeout). */
 void api_points_schedule(struct app *app);
+
+/* 数据驾驶舱 (src/api/dash_api.c): dashboards, the seed's figures, report packs. */
+int api_dashboard(struct req *r);
+int api_dashboard_records(struct req *r);
+int api_dashboard_seed(struct req *r);
+int api_pack_create(struct req *r);
+int api_pack_get(struct req *r);
+int api_pack_xlsx(struct req *r);
+int api_pack_html(struct req *r);
+extern const struct jv_field api_pack_body[];
+/* The dashboard rollup and the report-pack worker. */
+void api_dash_schedule(struct app *app);
 
 /* Register the scheduled jobs of the core (purges, audit chaining, outbox delivery). */
 void api_core_schedule(struct app *app);

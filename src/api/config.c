@@ -7,6 +7,7 @@
 #include "../auth/audit.h"
 #include "../cases/cases.h"
 #include "../coop/coop.h"
+#include "../review/review.h"
 #include "../core/clock.h"
 #include "../core/str.h"
 #include "../http/server.h"
@@ -291,6 +292,13 @@ static const struct keydef keys[] = {
     {{"coop.min_activities", "整数 1–100", CONFIG_DB, true, "在职党员每年最少参加活动次数"},
      V_INT,
      1,
+     100,
+     1,
+     NO_FIELD},
+    {{"review.unit_threshold", "整数 0–100", CONFIG_DB, true,
+      "驻区单位年度评议综合得分低于此分取消优胜评选资格，默认 80"},
+     V_INT,
+     0,
      100,
      1,
      NO_FIELD},
@@ -884,6 +892,8 @@ static int apply_one(struct db *db, const struct keydef *k, const char *key, con
 	}
 	if (strcmp(key, "coop.min_activities") == 0)
 		return coop_min_activities_set(db, (int)n, err);
+	if (strcmp(key, "review.unit_threshold") == 0)
+		return review_unit_threshold_set(db, (int)n, err);
 	if (strcmp(key, "cadres.certificate_subsidy_fen") == 0 ||
 	    strcmp(key, "cadres.local_average_wage_fen") == 0) {
 		char num[24];

@@ -167,4 +167,6 @@ void api_core_schedule(struct app *app)
 	api_points_schedule(app);
 	api_cases_schedule(app);
 	api_coop_schedule(app);
+	api_civic_schedule(app);
+	api_dash_schedule(app);
 }

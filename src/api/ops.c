@@ -16,7 +16,9 @@ static const struct {
 	bool number;
 } query_keys[] = {{"status", false}, {"place", true},   {"mine", true},     {"from", true},
                   {"to", true},      {"year", true},    {"org_id", true},   {"quarter", true},
-                  {"item_id", true}, {"fund_id", true}, {"venue_id", true}, {"kind", false}};
+                  {"item_id", true}, {"fund_id", true}, {"venue_id", true}, {"kind", false},
+                  {"figure", false}, {"offset", true},  {"limit", true},    {"all", true},
+                  {"q", false}};
 
 static int query_json(struct req *r, json_t **out)
 {

@@ -72,11 +72,44 @@ static const struct {
     {"cadres.read", {"admin", "district_official", "street_official", "community_official"}},
     {"cadres.manage", {"admin", "district_official", "street_official", "community_official"}},
     {"cadres.pay", {"admin", "district_official", "street_official"}},
+    /* 一核多元: staff read deliberation in their area, run meetings and votes, and enter or
+     * confirm paper ballots (a second account confirms what one entered). */
+    {"gov.read",
+     {"admin", "district_official", "street_official", "community_official", "grid_worker"}},
+    {"gov.manage", {"admin", "district_official", "street_official", "community_official"}},
+    {"gov.ballots", {"admin", "street_official", "community_official", "grid_worker"}},
     {"coop.manage",
      {"admin", "district_official", "street_official", "community_official", "grid_worker"}},
+    /* 党代表 and 书记工程: reading the lists, meetings, reviews and red-line records of one's
+     * area; keeping them; the red lines themselves are the administrator's. */
+    {"duty.read", {"admin", "district_official", "street_official", "community_official"}},
+    {"duty.manage", {"admin", "district_official", "street_official", "community_official"}},
+    {"duty.configure", {"admin"}},
+    /* 一核多元 (part B): conventions, rotas, 公益创投, notices, incubators and setting up
+     * 三方联动 meetings inside one's area; the property company and the owners' committee
+     * read the joint meetings and follow up their own commitments. */
+    {"civic.manage",
+     {"admin", "district_official", "street_official", "community_official", "grid_worker"}},
+    {"civic.tripartite",
+     {"admin", "district_official", "street_official", "community_official", "grid_worker",
+      "property", "owners_committee"}},
     {"cases.report",
      {"admin", "district_official", "street_official", "community_official", "grid_worker",
       "dept_handler", "approver"}},
+    /* 评议考核: reading in one's area; the standards are the district's; the branch scores
+     * itself, the street reviews and proposes ratings, someone else approves them; communities
+     * and streets evaluate units; the threshold is the administrator's. */
+    {"review.read",
+     {"admin", "district_official", "street_official", "community_official", "approver"}},
+    {"review.standards", {"admin", "district_official"}},
+    {"review.assess", {"admin", "district_official", "street_official", "community_official"}},
+    {"review.score", {"admin", "district_official", "street_official"}},
+    {"review.rate", {"admin", "district_official", "street_official"}},
+    {"review.approve", {"admin", "district_official", "approver"}},
+    {"review.evaluate", {"admin", "street_official", "community_official"}},
+    {"review.campaign", {"admin", "district_official", "street_official", "community_official"}},
+    {"review.member", {"admin", "district_official", "street_official", "community_official"}},
+    {"review.settings", {"admin"}},
     /* 党员积分: staff read accounts and reports in their area; awards need an approver (who
      * does not propose); shops redeem; rules are the administrator's. */
     {"points.read",
@@ -88,6 +121,9 @@ static const struct {
     {"points.catalogue",
      {"shop", "admin", "district_official", "street_official", "community_official"}},
     {"points.rules", {"admin"}},
+    /* 数据驾驶舱: the dashboards, the seed's figures and report packs of one's area. */
+    {"dash.read",
+     {"admin", "district_official", "street_official", "community_official", "grid_worker"}},
 };
 
 size_t policy_role_permissions(const char *role, const char **out, size_t max)

@@ -29,6 +29,7 @@ struct cli_opts {
 	bool generate_only;
 	bool dry_run;
 	bool force;
+	bool verify; /* backup --verify */
 	const char *pos[8];
 	int npos;
 };
@@ -68,6 +69,9 @@ int cmd_rotate_key(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_points(int argc, char **argv);
 int cmd_config(int argc, char **argv);
+/* Check a backup file (cmds_ops.c): integrity, schema version, the points ledger and the
+ * audit chain under keyf; prints what it holds. CLI_EXIT_OK or CLI_EXIT_FAIL. */
+int cli_backup_verify(const char *path, const char *keyf);
 /* Print a configuration file's problems as "FILE 第 N 行 / line N：code：message". */
 struct config_problems;
 void cli_config_print_problems(const char *path, const struct config_problems *p);

@@ -274,7 +274,7 @@ int cmd_demo(int argc, char **argv)
 int cmd_backup(int argc, char **argv)
 {
 	struct cli_opts o;
-	int rc = cli_parse("backup", argc, argv, "db", 1, &o);
+	int rc = cli_parse("backup", argc, argv, "db,key-file,verify", 1, &o);
 	if (rc)
 		return rc;
 	if (o.npos != 1) {
@@ -283,6 +283,9 @@ int cmd_backup(int argc, char **argv)
 		return CLI_EXIT_USAGE;
 	}
 	const char *path = cli_db(&o, "xingfu.db"), *dest = o.pos[0];
+	/* --verify on an existing file checks that backup and changes nothing. */
+	if (o.verify && file_exists(dest))
+		return cli_backup_verify(dest, cli_key_file(&o, path));
 	if (db_is_postgres_url(path)) {
 		fprintf(stderr,
 		        "xingfu: PostgreSQL 数据库请用 PostgreSQL 自己的工具备份，例如：\n"
@@ -320,5 +323,5 @@ int cmd_backup(int argc, char **argv)
 		return CLI_EXIT_FAIL;
 	}
 	printf("已备份到 %s。密钥文件 %s 不在备份中，请一并保存。\n", dest, cli_key_file(&o, path));
-	return CLI_EXIT_OK;
+	return o.verify ? cli_backup_verify(dest, cli_key_file(&o, path)) : CLI_EXIT_OK;
 }

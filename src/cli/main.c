@@ -72,8 +72,12 @@ static const struct command commands[] = {
      "按全部转账流水重放每个积分账户（已入账的借贷、未结的预扣、评价积分），\n"
      "并检查借贷合计相等、个人账户不低于零。全部相符时退出码 0；否则退出码 1，\n"
      "并列出不相符的账户。服务运行时也可执行（读一个一致的快照）。"},
-    {"backup", cmd_backup, "xingfu backup FILE [--db FILE]", "在线生成一致的数据库备份",
-     "服务运行时也可执行。备份不含密钥文件：请另行妥善保存 <数据库>.key。"},
+    {"backup", cmd_backup, "xingfu backup FILE [--db FILE] [--verify [--key-file FILE]]",
+     "在线生成一致的数据库备份；--verify 校验备份",
+     "服务运行时也可执行。备份不含密钥文件：请另行妥善保存 <数据库>.key。\n"
+     "--verify：备份后（FILE 已存在时只校验、不备份）检查备份文件：SQLite 完整性和外键、\n"
+     "结构版本、积分账本重放、审计哈希链（需数据库的密钥文件），并列出主要数据的条数和\n"
+     "积分借贷合计，供与原库或恢复后的库比对。全部通过时退出码 0，否则 1。"},
 };
 
 static void print_usage(FILE *f)

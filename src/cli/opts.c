@@ -128,6 +128,7 @@ int cli_parse(const char *cmd, int argc, char **argv, const char *allowed, int m
 	    {"generate-only", offsetof(struct cli_opts, generate_only), true},
 	    {"dry-run", offsetof(struct cli_opts, dry_run), true},
 	    {"force", offsetof(struct cli_opts, force), true},
+	    {"verify", offsetof(struct cli_opts, verify), true},
 	};
 	memset(o, 0, sizeof *o);
 	bool only_pos = false;

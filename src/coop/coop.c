@@ -1341,10 +1341,14 @@ int coop_activity_arrive(struct db *db, const struct actor *a, json_t *body, int
 		return rc;
 	const char *code = jv_str(body, "code", "");
 	long long cid = 0, window = 0;
-	char mac[16] = "", want[11];
+	char mac[16] = "", want[11], canon[96];
 	int consumed = 0;
+	/* Only the spelling the code was issued in: sscanf alone would also take "+1", "01" or
+	 * " 1" for the same numbers (fuzz/fuzz_codes.c). */
 	if (sscanf(code, "XF-A%lld-%lld-%15[0-9a-f]%n", &cid, &window, mac, &consumed) != 3 ||
-	    (size_t)consumed != strlen(code) || strlen(mac) != 10)
+	    (size_t)consumed != strlen(code) || strlen(mac) != 10 ||
+	    snprintf(canon, sizeof canon, "XF-A%lld-%lld-%s", cid, window, mac) < 0 ||
+	    strcmp(canon, code) != 0)
 		return xf_fail_field(err, XF_EINVAL, "code_invalid", "code",
 		                     "这不是本系统的签到码");
 	if (cid != id)

@@ -180,6 +180,8 @@ void http_error_response(struct req *r);
 /* For handlers. */
 void resp_json(struct req *r, int status, const char *json_text);
 void resp_take_json(struct req *r, int status, json_t *v); /* steals v */
+/* Append v as json_dumps(v, JSON_COMPACT) would write it (json_out.c). */
+void http_json_write(struct buf *b, const json_t *v);
 void resp_header(struct req *r, const char *key, const char *value);
 int req_fail(struct req *r, int status, const char *code, const char *msg);
 /* Queue fn on the writer; the handler returns what this returns. */

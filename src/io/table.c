@@ -571,6 +571,17 @@ int table_writer_row(struct table_writer *w, const char *const *cells, size_t n,
 	return rc;
 }
 
+int table_writer_sheet(struct table_writer *w, const char *sheet_name, struct xf_err *err)
+{
+	if (w->fmt != TABLE_XLSX)
+		return table_errf(err, XF_EINVAL, "one_sheet_only", NULL,
+		                  "CSV 文件只有一张表，不能再加工作表");
+	int rc = table_xlsx_writer_sheet(w, sheet_name, err);
+	if (rc == XF_OK)
+		w->rows = 0;
+	return rc;
+}
+
 /* Make the temporary file durable before it replaces anything. */
 static int sync_path(const char *path, struct xf_err *err)
 {

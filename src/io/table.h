@@ -127,6 +127,9 @@ int table_writer_open_mem(enum table_format fmt, const char *sheet_name, struct 
                           struct xf_err *err);
 int table_writer_row(struct table_writer *w, const char *const *cells, size_t n,
                      struct xf_err *err);
+/* XLSX only: start another worksheet named sheet_name (cleaned as above; a name already
+ * used gets " (2)"); the next row written is its header row. XF_EINVAL for CSV. */
+int table_writer_sheet(struct table_writer *w, const char *sheet_name, struct xf_err *err);
 /* Finish a file writer: flush, fsync, rename into place, free w (also on error, when the
  * temporary file is removed and path is left as it was). */
 int table_writer_close(struct table_writer *w, struct xf_err *err);

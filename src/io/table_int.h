@@ -98,6 +98,8 @@ int table_csv_write_row(struct table_writer *w, const char *const *cells, size_t
 int table_xlsx_writer_start(struct table_writer *w, const char *sheet_name, struct xf_err *err);
 int table_xlsx_write_row(struct table_writer *w, const char *const *cells, size_t n,
                          struct xf_err *err);
+/* Start another worksheet (the rows that follow go there). */
+int table_xlsx_writer_sheet(struct table_writer *w, const char *sheet_name, struct xf_err *err);
 /* Write the workbook to w->tmp and free the libxlsxwriter objects. */
 int table_xlsx_writer_finish(struct table_writer *w, struct xf_err *err);
 void table_xlsx_writer_free(struct table_writer *w);

@@ -141,13 +141,39 @@ int table_xlsx_write_row(struct table_writer *w, const char *const *cells, size_
 	return XF_OK;
 }
 
-int table_xlsx_writer_finish(struct table_writer *w, struct xf_err *err)
+static void set_widths(struct table_writer *w)
 {
 	for (size_t i = 0; i < w->nwidths; i++) {
 		int width = w->widths[i] + 2;
 		width = width < WIDTH_MIN ? WIDTH_MIN : width > WIDTH_MAX ? WIDTH_MAX : width;
 		worksheet_set_column(w->ws, (lxw_col_t)i, (lxw_col_t)i, width, NULL);
 	}
+}
+
+int table_xlsx_writer_sheet(struct table_writer *w, const char *sheet_name, struct xf_err *err)
+{
+	char name[LXW_SHEETNAME_MAX * 4 + 1];
+	sheet_name_clean(sheet_name, name, sizeof name);
+	set_widths(w);
+	/* Excel refuses two sheets of one name: a repeated one gets " (2)", " (3)", … */
+	char unique[sizeof name + 16];
+	snprintf(unique, sizeof unique, "%s", name);
+	for (int k = 2; workbook_get_worksheet_by_name(w->wb, unique) && k < 1000; k++)
+		snprintf(unique, sizeof unique, "%.24s (%d)", name, k);
+	lxw_worksheet *ws = workbook_add_worksheet(w->wb, unique);
+	if (!ws)
+		return table_errf(err, XF_EIO, "xlsx_write_failed", NULL, "无法创建 XLSX 工作表");
+	worksheet_freeze_panes(ws, 1, 0);
+	w->ws = ws;
+	free(w->widths);
+	w->widths = NULL;
+	w->nwidths = 0;
+	return XF_OK;
+}
+
+int table_xlsx_writer_finish(struct table_writer *w, struct xf_err *err)
+{
+	set_widths(w);
 	lxw_workbook *wb = w->wb;
 	w->wb = w->ws = w->bold = NULL;
 	lxw_error e = workbook_close(wb); /* writes w->tmp and frees wb */

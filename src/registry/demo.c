@@ -3,6 +3,10 @@
 #include "../cases/cases.h"
 #include "../coop/coop.h"
 #include "../funds/funds.h"
+#include "../gov/gov.h"
+#include "../review/review.h"
+#include "../civic/civic.h"
+#include "../duty/duty.h"
 #include "../core/clock.h"
 #include "../core/crypto.h"
 #include "../core/pii.h"
@@ -380,6 +384,14 @@ int demo_generate(struct db *db, enum demo_scale scale, const char *password, st
 	if ((rc = coop_demo(db, scale == DEMO_CITY, clock_now(), err)) != XF_OK)
 		goto fail;
 	if ((rc = funds_demo(db, scale == DEMO_CITY, clock_now(), err)) != XF_OK)
+		goto fail;
+	if ((rc = gov_demo(db, scale == DEMO_CITY, clock_now(), err)) != XF_OK)
+		goto fail;
+	if ((rc = review_demo(db, scale == DEMO_CITY, clock_now(), err)) != XF_OK)
+		goto fail;
+	if ((rc = civic_demo(db, scale == DEMO_CITY, clock_now(), err)) != XF_OK)
+		goto fail;
+	if ((rc = duty_demo(db, scale == DEMO_CITY, clock_now(), err)) != XF_OK)
 		goto fail;
 	if ((rc = store_meta_set(db, "demo", "1", err)) != XF_OK ||
 	    (rc = store_meta_set(db, "demo_scale", scale == DEMO_CITY ? "city" : "small", err)) !=

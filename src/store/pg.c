@@ -14,6 +14,10 @@ struct pg_db {
 	int64_t changes;
 	unsigned gen;     /* bumped when the connection is reset */
 	unsigned counter; /* statement names */
+	/* Between our BEGIN and its COMMIT or ROLLBACK: a connection lost here lost the
+	 * transaction, and must not be silently replaced by a new one (a statement run there
+	 * would commit on its own, outside the transaction). */
+	bool tx;
 };
 
 struct pg_stmt {
@@ -68,6 +72,17 @@ static char *translate(const char *sql, int *nparams)
 	return out;
 }
 
+/* The connection is gone (a restarted or stopped server): 503, the next request
+ * reconnects. */
+static int unavailable(struct xf_err *err, const char *msg)
+{
+	/* libpq's text runs over several lines; the first says what happened. */
+	size_t n = strcspn(msg, "\n");
+	xf_fail(err, XF_EDB, "db_unavailable", "数据库连接中断，请稍后重试：%.*s", (int)n, msg);
+	err->http = 503;
+	return XF_EDB;
+}
+
 static int fail_res(struct db *db, PGresult *res, struct xf_err *err)
 {
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
@@ -76,7 +91,7 @@ static int fail_res(struct db *db, PGresult *res, struct xf_err *err)
 		msg = PQerrorMessage(PG(db)->c);
 	if (!state) {
 		if (PQstatus(PG(db)->c) != CONNECTION_OK)
-			return xf_fail(err, XF_EDB, "db_unavailable", "数据库连接中断：%s", msg);
+			return unavailable(err, msg);
 		return xf_fail(err, XF_EDB, "db_error", "数据库错误：%s", msg);
 	}
 	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0)
@@ -84,7 +99,15 @@ static int fail_res(struct db *db, PGresult *res, struct xf_err *err)
 	if (strncmp(state, "23", 2) == 0)
 		return xf_fail(err, XF_ECONFLICT, "constraint", "数据冲突：%s", msg);
 	if (strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0)
-		return xf_fail(err, XF_EDB, "db_unavailable", "数据库连接中断：%s", msg);
+		return unavailable(err, msg);
+	/* Server-side faults that pass (disk full, out of memory, a read-only standby): 503. */
+	if (strncmp(state, "53", 2) == 0 || strcmp(state, "25006") == 0 ||
+	    strncmp(state, "58", 2) == 0) {
+		xf_fail(err, XF_EDB, strcmp(state, "53100") == 0 ? "disk_full" : "db_unavailable",
+		        "数据库暂时无法写入，请稍后重试（%s）：%s", state, msg);
+		err->http = 503;
+		return XF_EDB;
+	}
 	return xf_fail(err, XF_EDB, "db_error", "数据库错误（%s）：%s", state, msg);
 }
 
@@ -220,9 +243,8 @@ static int pg_step(struct db_stmt *st, struct xf_err *err)
 	struct pg_db *db = PG(st->db);
 	if (!s->executed) {
 		/* Outside a transaction a dropped connection can be retried safely. */
-		if (PQstatus(db->c) != CONNECTION_OK && !reconnect(db))
-			return xf_fail(err, XF_EDB, "db_unavailable", "数据库连接中断：%s",
-			               PQerrorMessage(db->c));
+		if (PQstatus(db->c) != CONNECTION_OK && (db->tx || !reconnect(db)))
+			return unavailable(err, PQerrorMessage(db->c));
 		if (s->gen != db->gen && server_prepare(s, err) != XF_OK)
 			return err->status;
 		s->res = PQexecPrepared(db->c, s->name, s->nparams, (const char *const *)s->vals,
@@ -294,9 +316,16 @@ static bool pg_col_null(struct db_stmt *st, int col)
 
 static int pg_exec(struct db *db, const char *sql, struct xf_err *err)
 {
-	if (PQtransactionStatus(PG(db)->c) == PQTRANS_IDLE && !reconnect(PG(db)))
-		return xf_fail(err, XF_EDB, "db_unavailable", "数据库连接中断：%s",
-		               PQerrorMessage(PG(db)->c));
+	/* A lost connection is replaced only where a new unit of work starts: outside our
+	 * transactions, or at BEGIN (whatever the old connection was doing is gone). A COMMIT on
+	 * a new connection would "succeed" with nothing to commit. */
+	bool begin = strncmp(sql, "BEGIN", 5) == 0;
+	if (begin)
+		PG(db)->tx = false;
+	if (PQstatus(PG(db)->c) != CONNECTION_OK && !PG(db)->tx && !reconnect(PG(db)))
+		return unavailable(err, PQerrorMessage(PG(db)->c));
+	if (strcmp(sql, "COMMIT") == 0 || strcmp(sql, "ROLLBACK") == 0)
+		PG(db)->tx = false;
 	/* BEGIN IMMEDIATE is SQLite's; on PostgreSQL write jobs run SERIALIZABLE, which gives
 	 * them the same guarantee as SQLite's single writer (retried on 40001). */
 	if (strcmp(sql, "BEGIN IMMEDIATE") == 0)
@@ -307,11 +336,17 @@ static int pg_exec(struct db *db, const char *sql, struct xf_err *err)
 	if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK && t != PGRES_EMPTY_QUERY)
 		rc = fail_res(db, r, err);
 	PQclear(r);
+	if (begin && rc == XF_OK)
+		PG(db)->tx = true;
 	return rc;
 }
 
 static bool pg_in_tx(struct db *db)
 {
+	/* Asked after a job (store.c) and before a rollback (db.c): a lost connection has no
+	 * transaction any more, and the next statement may connect again. */
+	if (PQstatus(PG(db)->c) != CONNECTION_OK)
+		PG(db)->tx = false;
 	PGTransactionStatusType t = PQtransactionStatus(PG(db)->c);
 	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
 }

@@ -331,8 +331,12 @@ static int run_batch_once(struct store *s, struct db *wdb, struct write_job *bat
 		if (!db_in_tx(wdb)) {
 			/* The engine rolled back the whole transaction (FULL, IOERR, NOMEM):
 			 * nothing in this batch survived. */
-			rc = xf_fail(err, XF_EDB, "write_failed", "写入失败（%s），请重试",
-			             j->err.message);
+			bool storage = j->err.status == XF_EDB || j->err.status == XF_EIO;
+			rc = xf_fail(err, XF_EDB,
+			             storage && j->err.code[0] ? j->err.code : "write_failed",
+			             "写入失败（%s），请重试", j->err.message);
+			if (storage) /* a disk fault stays a 503 for every job */
+				err->http = j->err.http;
 			break;
 		}
 		if (s->engine == DB_POSTGRES && is_retryable(j)) {

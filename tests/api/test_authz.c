@@ -68,6 +68,176 @@ static const struct expect matrix[] = {
      "people"},
     {"POST /api/people/{id}/reveal", "admin,street_official,community_official", true,
      "{\"purpose\":\"授权矩阵测试\"}", "people"},
+    /* 一核多元: proposals, meetings, decisions and votes are seen by everyone whose grant
+     * (or home) lies in the place; the matrix accounts have no person, so they cannot cast
+     * or evaluate. Objects "gov_*" are the demo's, at 大智路 itself or outside it. */
+    {"GET /api/proposals", ALL, false, NULL, NULL},
+    {"POST /api/proposals", "admin,district_official,street_official,community_official", true,
+     "{\"place_id\":%P,\"title\":\"矩阵提议\",\"description\":\"矩阵提议的内容\"}", NULL},
+    {"GET /api/proposals/{id}", ALL, true, NULL, "gov_proposals"},
+    {"POST /api/proposals/{id}/comments", ALL, true, "{\"body\":\"矩阵意见\"}", "gov_proposals"},
+    {"POST /api/proposals/{id}/decline",
+     "admin,district_official,street_official,community_official", true, "{\"reply\":\"矩阵答复\"}",
+     "gov_proposals"},
+    {"POST /api/proposals/{id}/photos",
+     "admin,district_official,street_official,community_official", true, "{}", "gov_proposals"},
+    {"GET /api/proposals/{id}/photos/{n}", ALL, true, NULL, "gov_proposals"},
+    {"GET /api/meetings", ALL, false, NULL, NULL},
+    {"POST /api/meetings", "admin,district_official,street_official,community_official", true,
+     "{\"place_id\":%P,\"kind\":\"council\",\"title\":\"矩阵会议\",\"agenda\":\"议程\","
+     "\"starts_at\":4000000000,\"invitees\":[{\"name\":\"居民代表\"}]}",
+     NULL},
+    {"GET /api/meetings/{id}", ALL, true, NULL, "gov_meetings"},
+    {"POST /api/meetings/{id}/attendance",
+     "admin,district_official,street_official,community_official", true, "{\"present\":[]}",
+     "gov_meetings"},
+    {"POST /api/meetings/{id}/minutes",
+     "admin,district_official,street_official,community_official", true,
+     "{\"minutes\":\"矩阵会议纪要，内容足够长。\",\"decisions\":[]}", "gov_meetings"},
+    {"GET /api/decisions", ALL, false, NULL, NULL},
+    {"GET /api/decisions/{id}", ALL, true, NULL, "gov_decisions"},
+    {"POST /api/decisions/{id}/milestones",
+     "admin,district_official,street_official,community_official", true,
+     "{\"title\":\"矩阵节点\",\"due_at\":4000000000}", "gov_decisions"},
+    {"POST /api/milestones/{id}/done", "admin,district_official,street_official,community_official",
+     true, "{}", "gov_milestones"},
+    {"POST /api/decisions/{id}/complete",
+     "admin,district_official,street_official,community_official", true, "{}", "gov_decisions"},
+    {"POST /api/decisions/{id}/evaluations", "", true, "{\"rating\":\"satisfied\"}",
+     "gov_decisions"},
+    {"GET /api/votes", ALL, false, NULL, NULL},
+    {"POST /api/votes", "admin,district_official,street_official,community_official", true,
+     "{\"place_id\":%P,\"title\":\"矩阵表决\",\"rule\":\"person\",\"opens_at\":1,"
+     "\"closes_at\":4000000000}",
+     NULL},
+    {"GET /api/votes/{id}", ALL, true, NULL, "gov_votes"},
+    {"POST /api/votes/{id}/cast", "", true, "{\"options\":[1]}", "gov_votes"},
+    {"GET /api/votes/{id}/roll", "admin,street_official,community_official,grid_worker", true, NULL,
+     "gov_votes"},
+    {"GET /api/votes/{id}/paper", "admin,street_official,community_official,grid_worker", true,
+     NULL, "gov_votes"},
+    {"POST /api/votes/{id}/paper", "admin,street_official,community_official,grid_worker", true,
+     "{\"person_id\":%R,\"options\":[1]}", "gov_votes"},
+    {"POST /api/paper-ballots/{id}/confirm", "admin,street_official,community_official,grid_worker",
+     true, NULL, "gov_paper"},
+    {"POST /api/paper-ballots/{id}/reject", "admin,street_official,community_official,grid_worker",
+     true, NULL, "gov_paper"},
+    {"POST /api/votes/{id}/close", "admin,district_official,street_official,community_official",
+     true, NULL, "gov_votes"},
+    /* 一核多元 (part B): staff manage inside their area; residents act as themselves (the
+     * matrix accounts have no person, so they sign, apply and rate nothing); the property
+     * company and the owners' committee read the joint meetings of their community and follow
+     * up their own promises. Objects "civic_*" are made by civic_fixtures below. */
+    {"GET /api/conventions", ALL, false, NULL, NULL},
+    {"POST /api/conventions",
+     "admin,district_official,street_official,community_official,grid_worker", true,
+     "{\"place_id\":%P,\"title\":\"矩阵公约\",\"text\":\"矩阵公约的全文，至少十个字。\"}", NULL},
+    {"GET /api/conventions/{id}",
+     "admin,district_official,street_official,community_official,grid_worker", true, NULL,
+     "civic_conventions"},
+    {"POST /api/conventions/{id}/versions",
+     "admin,district_official,street_official,community_official,grid_worker", true,
+     "{\"text\":\"矩阵公约修订第 %N 版的全文。\"}", "civic_conventions"},
+    {"POST /api/conventions/{id}/sign",
+     "admin,district_official,street_official,community_official,grid_worker", true,
+     "{\"person_id\":%R}", "civic_conventions"},
+    {"GET /api/conventions/alliances",
+     "admin,district_official,street_official,community_official,grid_worker", true, NULL,
+     "query:civic"},
+    {"POST /api/conventions/alliances",
+     "admin,district_official,street_official,community_official,grid_worker", true,
+     "{\"place_id\":%P,\"name\":\"矩阵联盟\",\"buildings\":[{\"building_id\":1}]}", NULL},
+    {"GET /api/rotas", ALL, false, NULL, NULL},
+    {"POST /api/rotas", "admin,district_official,street_official,community_official,grid_worker",
+     true,
+     "{\"place_id\":%P,\"title\":\"矩阵值日\",\"period_days\":7,\"starts_at\":4000000000,"
+     "\"members\":[%R]}",
+     NULL},
+    {"GET /api/rotas/{id}",
+     "admin,district_official,street_official,community_official,grid_worker", true, NULL,
+     "civic_rotas"},
+    {"GET /api/ventures", ALL, false, NULL, NULL},
+    {"POST /api/ventures", "admin,district_official,street_official,community_official,grid_worker",
+     true, "{\"place_id\":%P,\"title\":\"矩阵创投\",\"budget_fen\":100,\"closes_at\":4000000000}",
+     NULL},
+    {"GET /api/ventures/{id}",
+     "admin,district_official,street_official,community_official,grid_worker", true, NULL,
+     "civic_ventures"},
+    {"POST /api/ventures/{id}/applications",
+     "admin,district_official,street_official,community_official,grid_worker", true,
+     "{\"group_name\":\"矩阵团体\",\"title\":\"矩阵项目\",\"plan\":\"矩阵项目的实施方案。\","
+     "\"amount_fen\":1}",
+     "civic_ventures"},
+    {"POST /api/ventures/applications/{id}/reviews",
+     "admin,district_official,street_official,community_official,grid_worker", true,
+     "{\"score\":80}", "civic_apps"},
+    {"POST /api/ventures/applications/{id}/decision",
+     "admin,district_official,street_official,community_official,grid_worker", true,
+     "{\"fund\":false}", "civic_apps"},
+    {"POST /api/ventures/applications/{id}/progress",
+     "admin,district_official,street_official,community_official,grid_worker", true,
+     "{\"progress\":10,\"note\":\"矩阵进展\"}", "civic_apps"},
+    {"GET /api/tripartite",
+     "admin,district_official,street_official,community_official,grid_worker,property,owners_"
+     "committee",
+     true, NULL, "query:civic"},
+    {"POST /api/tripartite",
+     "admin,district_official,street_official,community_official,grid_worker", true,
+     "{\"place_id\":%P,\"title\":\"矩阵会议\",\"held_at\":1,\"org_ids\":[%O,%O]}", NULL},
+    {"GET /api/tripartite/{id}",
+     "admin,district_official,street_official,community_official,grid_worker,property,owners_"
+     "committee",
+     true, NULL, "civic_meetings"},
+    {"POST /api/tripartite/{id}/commitments",
+     "admin,district_official,street_official,community_official,grid_worker", true,
+     "{\"org_id\":%O,\"title\":\"矩阵承诺\",\"due_at\":4000000000}", "civic_meetings"},
+    {"GET /api/tripartite/commitments",
+     "admin,district_official,street_official,community_official,grid_worker,property,owners_"
+     "committee",
+     true, NULL, "query:civic"},
+    /* The fixture's commitment is the property company's: the owners' committee may not. */
+    {"POST /api/tripartite/commitments/{id}/followups",
+     "admin,district_official,street_official,community_official,grid_worker,property", true,
+     "{\"note\":\"矩阵跟进\"}", "civic_commitments"},
+    {"GET /api/tripartite/ratings", ALL, false, NULL, NULL},
+    {"POST /api/tripartite/ratings", "", true, "{\"org_id\":%O,\"score\":4}", NULL},
+    {"GET /api/incubators", ALL, false, NULL, NULL},
+    {"POST /api/incubators",
+     "admin,district_official,street_official,community_official,grid_worker", true,
+     "{\"place_id\":%P,\"name\":\"矩阵孵化\"}", NULL},
+    {"GET /api/incubators/{id}",
+     "admin,district_official,street_official,community_official,grid_worker", true, NULL,
+     "civic_incubators"},
+    {"POST /api/incubators/{id}/orgs",
+     "admin,district_official,street_official,community_official,grid_worker", true,
+     "{\"name\":\"矩阵社会组织%N\",\"category\":\"life\"}", "civic_incubators"},
+    {"POST /api/incubators/incubations/{id}/graduate",
+     "admin,district_official,street_official,community_official,grid_worker", true, "{}",
+     "civic_incubations"},
+    {"POST /api/incubators/orgs/{id}/services",
+     "admin,district_official,street_official,community_official,grid_worker", true,
+     "{\"title\":\"矩阵服务\",\"served\":1}", "civic_social"},
+    {"POST /api/incubators/orgs/{id}/volunteers",
+     "admin,district_official,street_official,community_official,grid_worker", true,
+     "{\"person_id\":%R}", "civic_social"},
+    {"GET /api/incubators/sansha",
+     "admin,district_official,street_official,community_official,grid_worker", true, NULL,
+     "query:civic"},
+    {"POST /api/incubators/sansha",
+     "admin,district_official,street_official,community_official,grid_worker", true,
+     "{\"subject\":\"venture\",\"subject_id\":%Y,\"org_id\":1,\"worker_id\":1}", NULL},
+    {"GET /api/notices", ALL, false, NULL, NULL},
+    {"POST /api/notices", "admin,district_official,street_official,community_official,grid_worker",
+     true,
+     "{\"place_id\":%P,\"kind\":\"community\",\"audience\":\"residents\",\"title\":"
+     "\"矩阵公告\",\"body\":\"矩阵公告正文\"}",
+     NULL},
+    {"GET /api/notices/{id}",
+     "admin,district_official,street_official,community_official,grid_worker", true, NULL,
+     "civic_notices"},
+    {"POST /api/notices/{id}/read",
+     "admin,district_official,street_official,community_official,grid_worker", true, "{}",
+     "civic_notices"},
     {"GET /api/system/status", "admin", false, NULL, NULL},
     {"POST /api/import/places", "admin,district_official,street_official,community_official", false,
      "{}", NULL},
@@ -177,6 +347,23 @@ static const struct expect matrix[] = {
     {"GET /api/reports/cases",
      "admin,district_official,street_official,community_official,grid_worker,dept_handler,approver",
      true, NULL, "query:cases"},
+    {"GET /api/dashboard", "admin,district_official,street_official,community_official,grid_worker",
+     true, NULL, "query:dash"},
+    {"GET /api/dashboard/records",
+     "admin,district_official,street_official,community_official,grid_worker", true, NULL,
+     "query:dash_records"},
+    {"GET /api/dashboard/seed",
+     "admin,district_official,street_official,community_official,grid_worker", true, NULL,
+     "query:dash"},
+    {"POST /api/reports/pack",
+     "admin,district_official,street_official,community_official,grid_worker", true,
+     "{\"place_id\":%P,\"year\":2026}", NULL},
+    {"GET /api/reports/pack/{id}",
+     "admin,district_official,street_official,community_official,grid_worker", true, NULL, "packs"},
+    {"GET /api/reports/pack/{id}/xlsx",
+     "admin,district_official,street_official,community_official,grid_worker", true, NULL, "packs"},
+    {"GET /api/reports/pack/{id}/html",
+     "admin,district_official,street_official,community_official,grid_worker", true, NULL, "packs"},
     {"POST /api/points/transfers", ALL, false,
      "{\"transfers\":[{\"id\":\"m%N\",\"debit_account\":999999999,"
      "\"credit_account\":999999998,\"amount\":1,\"code\":\"gift\"}]}",
@@ -403,6 +590,135 @@ static const struct expect matrix[] = {
      true, "{\"kind\":\"training\",\"title\":\"矩阵培训\"}", "cadres"},
     {"GET /api/reports/cadres", "admin,district_official,street_official,community_official", true,
      NULL, "query:cadres"},
+    /* Delegates and 书记工程: staff inside their area; a delegate only for their own studio
+     * (the matrix's delegate account holds no delegate post, so it is refused; test_duty
+     * covers the real delegate). Objects "duty_*" are the demo's, inside 大智路 or not. */
+    {"GET /api/delegates", "admin,district_official,street_official,community_official", true, NULL,
+     "query:delegates"},
+    {"GET /api/studios/{id}", "admin,district_official,street_official,community_official", true,
+     NULL, "duty_studios"},
+    {"POST /api/studios/{id}/visits", "admin,district_official,street_official,community_official",
+     true, "{\"kind\":\"visit\",\"held_at\":1000,\"topic\":\"矩阵走访\",\"person_id\":%R}",
+     "duty_studios"},
+    {"POST /api/studios/{id}/reviews", "", true,
+     "{\"year\":2020,\"half\":1,\"report\":\"矩阵述职报告，内容足够长。\"}", "duty_studios"},
+    {"POST /api/studios/{id}/inquiries",
+     "admin,district_official,street_official,community_official", true,
+     "{\"target\":\"区住建局\",\"subject\":\"矩阵\",\"content\":\"矩阵询问\",\"person_id\":%R}",
+     "duty_studios"},
+    {"POST /api/delegate-reviews/{id}/score",
+     "admin,district_official,street_official,community_official", true, "{\"score\":80}",
+     "duty_reviews"},
+    {"POST /api/delegate-inquiries/{id}/answer",
+     "admin,district_official,street_official,community_official", true,
+     "{\"answer\":\"矩阵答复\"}", "duty_inquiries"},
+    {"GET /api/duty-lists", "admin,district_official,street_official,community_official", true,
+     NULL, "query:duty"},
+    {"POST /api/duty-lists", "admin,district_official,street_official,community_official", true,
+     "{\"place_id\":%P,\"list\":\"task\",\"title\":\"矩阵事项\",\"owner\":\"社区\","
+     "\"due_at\":4000000000}",
+     NULL},
+    {"GET /api/duty-lists/{id}", "admin,district_official,street_official,community_official", true,
+     NULL, "duty_items"},
+    {"POST /api/duty-lists/{id}/follow-up",
+     "admin,district_official,street_official,community_official", true, "{\"note\":\"矩阵跟进\"}",
+     "duty_items"},
+    {"GET /api/joint-meetings", "admin,district_official,street_official,community_official", true,
+     NULL, "query:meetings"},
+    {"POST /api/joint-meetings", "admin,district_official,street_official,community_official", true,
+     "{\"place_id\":%P,\"title\":\"矩阵会议\",\"held_at\":1000,\"agenda\":\"议题\"}", NULL},
+    {"GET /api/joint-meetings/{id}", "admin,district_official,street_official,community_official",
+     true, NULL, "duty_meetings"},
+    {"GET /api/site-reviews", "admin,district_official,street_official,community_official", true,
+     NULL, "query:site_reviews"},
+    {"POST /api/site-reviews", "admin,district_official,street_official,community_official", true,
+     "{\"place_id\":%P,\"year\":2031,\"quarter\":1,\"title\":\"矩阵观摩\",\"held_at\":"
+     "1000}",
+     NULL},
+    {"GET /api/site-reviews/{id}", "admin,district_official,street_official,community_official",
+     true, NULL, "duty_site_reviews"},
+    {"GET /api/instructors", "admin,district_official,street_official,community_official", true,
+     NULL, "query:instructors"},
+    {"POST /api/instructors", "admin,district_official,street_official,community_official", true,
+     "{\"place_id\":%P,\"person_id\":%R,\"title\":\"矩阵领导%N\"}", NULL},
+    {"POST /api/instructors/{id}/end", "admin,district_official,street_official,community_official",
+     true, NULL, "duty_instructors"},
+    {"GET /api/red-lines", ALL, false, NULL, NULL},
+    {"POST /api/red-lines", "admin", false, "{\"category\":\"矩阵\",\"text\":\"矩阵红线%N\"}",
+     NULL},
+    {"PATCH /api/red-lines/{id}", "admin", false, "{\"active\":true}", "duty_red_lines"},
+    {"GET /api/red-line-violations", "admin,district_official,street_official,community_official",
+     true, NULL, "query:violations"},
+    {"POST /api/red-line-violations", "admin,district_official,street_official,community_official",
+     true, "{\"red_line_id\":1,\"place_id\":%P,\"subject\":\"矩阵\",\"description\":\"矩阵\"}",
+     NULL},
+    {"POST /api/red-line-violations/{id}/handle",
+     "admin,district_official,street_official,community_official", true,
+     "{\"handling\":\"矩阵处理\"}", "duty_violations"},
+    /* 评议考核 */
+    {"GET /api/branches", "admin,district_official,street_official,community_official,approver",
+     true, NULL, "query:review"},
+    {"GET /api/standards", "admin,district_official,street_official,community_official,approver",
+     false, NULL, NULL},
+    {"POST /api/standards", "admin,district_official", false,
+     "{\"domain\":\"social\",\"title\":\"矩阵标准%N\",\"weight\":1}", NULL},
+    {"GET /api/branch-assessments",
+     "admin,district_official,street_official,community_official,approver", true, NULL,
+     "q:org_id=%O&year=2026"},
+    {"POST /api/branch-assessments", "admin,district_official,street_official,community_official",
+     true, "{\"org_id\":%O,\"year\":2030,\"items\":[]}", NULL},
+    {"POST /api/branch-assessments/{id}/review", "admin,district_official,street_official", true,
+     "{\"items\":[]}", "review_assessments"},
+    {"GET /api/branch-ratings",
+     "admin,district_official,street_official,community_official,approver", true, NULL,
+     "query:review"},
+    {"POST /api/branch-ratings", "admin,district_official,street_official", true,
+     "{\"org_id\":%O,\"year\":2031,\"rating\":\"standard\",\"reason\":\"矩阵评定\"}", NULL},
+    {"POST /api/branch-ratings/{id}/approve", "admin,district_official,approver", true, "{}",
+     "review_ratings"},
+    {"POST /api/branch-ratings/{id}/reject", "admin,district_official,approver", true, "{}",
+     "review_ratings"},
+    {"GET /api/rectifications",
+     "admin,district_official,street_official,community_official,approver", true, NULL,
+     "query:review"},
+    {"POST /api/rectifications", "admin,district_official,street_official", true,
+     "{\"org_id\":%O,\"problems\":\"矩阵问题\",\"measures\":\"矩阵措施\",\"deadline\":4000000000}",
+     NULL},
+    {"POST /api/rectifications/{id}/followups",
+     "admin,district_official,street_official,community_official", true, "{\"note\":\"矩阵进展\"}",
+     "review_plans"},
+    {"GET /api/unit-evaluations",
+     "admin,district_official,street_official,community_official,approver,unit_contact", false,
+     NULL, "q:year=2026"},
+    {"POST /api/unit-evaluations", "admin,street_official,community_official", true,
+     "{\"unit_org_id\":%U,\"year\":2026,\"duty\":1,\"projects\":1,\"service\":1,\"civic\":1}",
+     NULL},
+    {"GET /api/unit-evaluations/{id}",
+     "admin,district_official,street_official,community_official,approver,unit_contact", true, NULL,
+     "review_units"},
+    {"GET /api/review-settings",
+     "admin,district_official,street_official,community_official,approver", false, NULL, NULL},
+    {"PUT /api/review-settings", "admin", false, "{\"unit_threshold\":80}", NULL},
+    {"GET /api/campaigns", "admin,district_official,street_official,community_official,approver",
+     true, NULL, "query:review"},
+    {"POST /api/campaigns", "admin,district_official,street_official,community_official", true,
+     "{\"place_id\":%P,\"kind\":\"civilized_city\",\"title\":\"矩阵创建\",\"starts_at\":1,"
+     "\"ends_at\":2,\"units\":[%U]}",
+     NULL},
+    {"GET /api/campaigns/{id}",
+     "admin,district_official,street_official,community_official,approver", true, NULL,
+     "review_campaigns"},
+    {"POST /api/campaigns/{id}/results",
+     "admin,district_official,street_official,community_official", true,
+     "{\"unit_org_id\":%U,\"score\":80}", "review_campaigns"},
+    {"GET /api/member-reviews",
+     "admin,district_official,street_official,community_official,approver", true, NULL,
+     "q:org_id=%O&year=2026"},
+    {"GET /api/member-reviews/{id}",
+     "admin,district_official,street_official,community_official,approver", true, NULL,
+     "review_members"},
+    {"POST /api/member-reviews/{id}", "admin,district_official,street_official,community_official",
+     true, "{\"year\":2026,\"rating\":\"basically_qualified\"}", "review_members"},
     {"POST /api/test/clock", ALL, false, "{\"advance\":0}", NULL},
 };
 
@@ -439,6 +755,7 @@ struct fixture {
 	int64_t cases[2];
 	int64_t ruleset, fund[2], expenditure[2], centre[2], project[2], venue[2], booking[2],
 	    cadre[2];
+	int64_t pack[2]; /* a report pack another account asked for, at each side's place */
 	int64_t unit[2], registration[2], post[2], wish[2], activity[2], agreement[2], item[2],
 	    match[2];
 	int64_t building[2];
@@ -538,6 +855,13 @@ static int funds_fixtures(struct db *db, int s, struct xf_err *err)
 	if (rc == XF_OK)
 		rc = db_int(db, err, &F.cadre[s], "SELECT id FROM cadres WHERE person_id = ?", "i",
 		            F.person[s]);
+	if (rc == XF_OK)
+		rc = db_run(db, err,
+		            "INSERT INTO report_packs(user_id, place_id, year, status, created_at)"
+		            " VALUES (?, ?, 2026, 'queued', 0)",
+		            "ii", F.user[s], F.place[s]);
+	if (rc == XF_OK)
+		rc = db_int(db, err, &F.pack[s], "SELECT max(id) FROM report_packs", "");
 	return rc;
 }
 
@@ -599,6 +923,125 @@ static int coop_fixtures(struct db *db, int s, struct xf_err *err)
 	if (rc == XF_OK)
 		rc = db_int(db, err, &F.match[s], "SELECT max(id) FROM matches", "");
 	return rc;
+}
+
+/* 一核多元 (part B) objects on each side: a convention over the community, a rota, an open
+ * call and an application to a closed one, a joint meeting with a property company's
+ * commitment, the community's incubator with a social organisation, and a notice. */
+static struct {
+	int64_t pc[2], so[2], conv[2], rota[2], call[2], app[2], meeting[2], commitment[2],
+	    incubator[2], incubation[2], notice[2];
+} C;
+
+static int civic_fixtures(struct db *db, int s, struct xf_err *err)
+{
+	char code[32];
+	snprintf(code, sizeof code, "MX-PC-%d", s);
+	int rc = db_int(db, err, &C.pc[s],
+	                "INSERT INTO orgs(code, name, kind, line, place_id, created_at) VALUES (?,"
+	                " '矩阵物业', 'property_company', 'org', ?, 0) RETURNING id",
+	                "ti", code, F.place[s]);
+	snprintf(code, sizeof code, "MX-SO-%d", s);
+	if (rc == XF_OK)
+		rc = db_int(
+		    db, err, &C.so[s],
+		    "INSERT INTO orgs(code, name, kind, line, place_id, created_at) VALUES (?,"
+		    " '矩阵社会组织', 'social_org', 'org', ?, 0) RETURNING id",
+		    "ti", code, F.place[s]);
+	if (rc == XF_OK)
+		rc = db_int(
+		    db, err, &C.conv[s],
+		    "INSERT INTO conventions(place_id, title, created_at) VALUES (?, '矩阵公约',"
+		    " 0) RETURNING id",
+		    "i", F.place[s]);
+	if (rc == XF_OK)
+		rc = db_run(
+		    db, err,
+		    "INSERT INTO convention_versions(convention_id, version, text, adopted_at)"
+		    " VALUES (?, 1, '矩阵公约全文', 0)",
+		    "i", C.conv[s]);
+	if (rc == XF_OK)
+		rc = db_int(db, err, &C.rota[s],
+		            "INSERT INTO rotas(place_id, title, period_days, starts_at, created_at)"
+		            " VALUES (?, '矩阵值日', 7, 0, 0) RETURNING id",
+		            "i", F.building[s]);
+	if (rc == XF_OK)
+		rc = db_int(db, err, &C.call[s],
+		            "INSERT INTO venture_calls(place_id, title, budget_fen, closes_at,"
+		            " created_at) VALUES (?, '矩阵创投', 1000, 4000000000, 0) RETURNING id",
+		            "i", F.place[s]);
+	int64_t closed = 0;
+	if (rc == XF_OK)
+		rc = db_int(db, err, &closed,
+		            "INSERT INTO venture_calls(place_id, title, budget_fen, closes_at,"
+		            " created_at) VALUES (?, '矩阵已截止', 1000, 1, 0) RETURNING id",
+		            "i", F.place[s]);
+	if (rc == XF_OK)
+		rc = db_int(
+		    db, err, &C.app[s],
+		    "INSERT INTO venture_apps(call_id, group_name, submitted_by, title, plan,"
+		    " amount_fen, status, created_at) VALUES (?, '矩阵团体', ?, '矩阵项目',"
+		    " '方案', 10, 'submitted', 0) RETURNING id",
+		    "ii", closed, F.user[s]);
+	if (rc == XF_OK)
+		rc = db_int(db, err, &C.meeting[s],
+		            "INSERT INTO tri_meetings(place_id, convenor_id, title, held_at,"
+		            " created_at) VALUES (?, ?, '矩阵会议', 0, 0) RETURNING id",
+		            "ii", F.place[s], F.org[s]);
+	if (rc == XF_OK)
+		rc = db_run(db, err, "INSERT INTO tri_parties(meeting_id, org_id) VALUES (?, ?)",
+		            "ii", C.meeting[s], C.pc[s]);
+	if (rc == XF_OK)
+		rc =
+		    db_int(db, err, &C.commitment[s],
+		           "INSERT INTO tri_commitments(meeting_id, org_id, title, due_at, status,"
+		           " created_at) VALUES (?, ?, '矩阵承诺', 4000000000, 'open', 0) RETURNING"
+		           " id",
+		           "ii", C.meeting[s], C.pc[s]);
+	if (rc == XF_OK)
+		rc = db_run(
+		    db, err,
+		    "INSERT INTO incubators(place_id, name, created_at) VALUES (?, '矩阵孵化',"
+		    " 0) ON CONFLICT DO NOTHING",
+		    "i", F.place[s]);
+	if (rc == XF_OK)
+		rc = db_int(db, err, &C.incubator[s],
+		            "SELECT id FROM incubators WHERE place_id = ?", "i", F.place[s]);
+	if (rc == XF_OK)
+		rc = db_int(
+		    db, err, &C.incubation[s],
+		    "INSERT INTO incubations(incubator_id, org_id, category, status, started_at)"
+		    " VALUES (?, ?, 'life', 'incubating', 0) RETURNING id",
+		    "ii", C.incubator[s], C.so[s]);
+	if (rc == XF_OK)
+		rc = db_int(
+		    db, err, &C.notice[s],
+		    "INSERT INTO notices(place_id, kind, audience, title, body, published_at)"
+		    " VALUES (?, 'community', 'residents', '矩阵公告', '正文', 0) RETURNING id",
+		    "i", F.place[s]);
+	return rc;
+}
+
+static int64_t civic_object(const char *kind, int side)
+{
+	static const struct {
+		const char *kind;
+		int64_t *ids;
+	} k[] = {{"conventions", C.conv},
+	         {"rotas", C.rota},
+	         {"ventures", C.call},
+	         {"apps", C.app},
+	         {"meetings", C.meeting},
+	         {"commitments", C.commitment},
+	         {"incubators", C.incubator},
+	         {"incubations", C.incubation},
+	         {"social", C.so},
+	         {"notices", C.notice}};
+	for (size_t i = 0; i < XF_ARRAY_LEN(k); i++)
+		if (strcmp(kind, k[i].kind) == 0)
+			return k[i].ids[side];
+	fail_msg("unknown civic object %s", kind);
+	return 0;
 }
 
 static int build(struct db *db, void *arg, struct xf_err *err)
@@ -667,6 +1110,8 @@ static int build(struct db *db, void *arg, struct xf_err *err)
 			return rc;
 		if ((rc = funds_fixtures(db, s, err)) != XF_OK)
 			return rc;
+		if ((rc = civic_fixtures(db, s, err)) != XF_OK)
+			return rc;
 
 		/* A pool of grants to delete, on distinct places under each community. */
 		for (int k = 0; k < F.nsub[s]; k++)
@@ -721,10 +1166,198 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* Delegates and 书记工程: the demo's objects inside 大智路社区 (side 0) or outside it. */
+static int64_t duty_object(const char *kind, int side)
+{
+	static const struct {
+		const char *kind, *sql;
+	} q[] = {
+	    {"studios", "SELECT min(o.id) FROM orgs o JOIN places p ON p.id = o.place_id WHERE"
+	                " o.kind = 'delegate_studio' AND CASE WHEN substr(p.path, 1, length(?)) = "
+	                "? THEN 1 ELSE 0 END = ?"},
+	    {"reviews", "SELECT min(r.id) FROM delegate_reviews r JOIN orgs o ON o.id ="
+	                " r.studio_org_id JOIN places p ON p.id = o.place_id WHERE"
+	                " CASE WHEN substr(p.path, 1, length(?)) = ? THEN 1 ELSE 0 END = ?"},
+	    {"inquiries", "SELECT min(r.id) FROM delegate_inquiries r JOIN orgs o ON o.id ="
+	                  " r.studio_org_id JOIN places p ON p.id = o.place_id WHERE"
+	                  " CASE WHEN substr(p.path, 1, length(?)) = ? THEN 1 ELSE 0 END = ?"},
+	    {"items", "SELECT min(d.id) FROM duty_items d JOIN places p ON p.id = d.place_id WHERE"
+	              " CASE WHEN substr(p.path, 1, length(?)) = ? THEN 1 ELSE 0 END = ?"},
+	    {"meetings",
+	     "SELECT min(d.id) FROM joint_meetings d JOIN places p ON p.id ="
+	     " d.place_id WHERE CASE WHEN substr(p.path, 1, length(?)) = ? THEN 1 ELSE 0 END = ?"},
+	    {"site_reviews",
+	     "SELECT min(d.id) FROM site_reviews d JOIN places p ON p.id ="
+	     " d.place_id WHERE CASE WHEN substr(p.path, 1, length(?)) = ? THEN 1 ELSE 0 END = ?"},
+	    {"instructors",
+	     "SELECT min(d.id) FROM instructors d JOIN places p ON p.id ="
+	     " d.place_id WHERE CASE WHEN substr(p.path, 1, length(?)) = ? THEN 1 ELSE 0 END = ?"},
+	    {"violations",
+	     "SELECT min(d.id) FROM red_line_violations d JOIN places p ON p.id ="
+	     " d.place_id WHERE CASE WHEN substr(p.path, 1, length(?)) = ? THEN 1 ELSE 0 END = ?"},
+	    {"red_lines", "SELECT min(id) FROM red_lines WHERE length(?) > 0 AND length(?) > 0"
+	                  " AND ? >= 0"},
+	};
+	struct xf_err e;
+	struct db *db = store_reader(T.app.store, &e);
+	char path[256] = "";
+	struct db_stmt *st = db_prep(db, "SELECT path FROM places WHERE id = ?", &e);
+	db_bind_int(st, 1, F.place[0]);
+	if (db_step(st, &e) == DB_ROW) {
+		snprintf(path, sizeof path, "%s", db_col_text(st, 0));
+		db_reset(st);
+	}
+	for (size_t i = 0; i < XF_ARRAY_LEN(q); i++) {
+		if (strcmp(kind, q[i].kind) != 0)
+			continue;
+		int64_t id = 0;
+		st = db_prep_(db, q[i].sql, &e);
+		assert_non_null(st);
+		db_bind_text(st, 1, path);
+		db_bind_text(st, 2, path);
+		db_bind_int(st, 3, side == 0);
+		if (db_step(st, &e) == DB_ROW) {
+			id = db_col_int(st, 0);
+			db_reset(st);
+		}
+		if (!id)
+			fail_msg("no demo %s %s 大智路", kind, side ? "outside" : "inside");
+		return id;
+	}
+	fail_msg("unknown duty object %s", kind);
+	return 0;
+}
+
+/* 一核多元: the demo's objects at 大智路社区 itself (side 0) or outside it (side 1). */
+static int64_t gov_object(const char *kind, int side)
+{
+	static const struct {
+		const char *kind, *sql;
+	} q[] = {
+	    {"proposals", "SELECT min(g.id) FROM gov_proposals g JOIN places p ON p.id = g.place_id"
+	                  " WHERE (? = 1 AND p.path = ?) OR (? = 0 AND substr(p.path, 1, length(?))"
+	                  " <> ?)"},
+	    {"meetings", "SELECT min(g.id) FROM gov_meetings g JOIN places p ON p.id = g.place_id"
+	                 " WHERE (? = 1 AND p.path = ?) OR (? = 0 AND substr(p.path, 1, length(?))"
+	                 " <> ?)"},
+	    {"decisions", "SELECT min(g.id) FROM gov_decisions g JOIN places p ON p.id = g.place_id"
+	                  " WHERE (? = 1 AND p.path = ?) OR (? = 0 AND substr(p.path, 1, length(?))"
+	                  " <> ?)"},
+	    {"milestones", "SELECT min(m.id) FROM gov_milestones m JOIN gov_decisions g ON g.id ="
+	                   " m.decision_id JOIN places p ON p.id = g.place_id WHERE (? = 1 AND"
+	                   " p.path = ?) OR (? = 0 AND substr(p.path, 1, length(?)) <> ?)"},
+	    {"votes", "SELECT min(g.id) FROM gov_votes g JOIN places p ON p.id = g.place_id"
+	              " WHERE (? = 1 AND p.path = ?) OR (? = 0 AND substr(p.path, 1, length(?))"
+	              " <> ?)"},
+	    {"paper", "SELECT min(b.id) FROM gov_paper_ballots b JOIN gov_votes g ON g.id ="
+	              " b.vote_id JOIN places p ON p.id = g.place_id WHERE CASE WHEN"
+	              " substr(p.path, 1, length(?)) = ? THEN 1 ELSE 0 END = ?"},
+	};
+	struct xf_err e;
+	struct db *db = store_reader(T.app.store, &e);
+	char path[256] = "";
+	struct db_stmt *st = db_prep(db, "SELECT path FROM places WHERE id = ?", &e);
+	db_bind_int(st, 1, F.place[0]);
+	if (db_step(st, &e) == DB_ROW) {
+		snprintf(path, sizeof path, "%s", db_col_text(st, 0));
+		db_reset(st);
+	}
+	for (size_t i = 0; i < XF_ARRAY_LEN(q); i++) {
+		if (strcmp(kind, q[i].kind) != 0)
+			continue;
+		int64_t id = 0;
+		st = db_prep_(db, q[i].sql, &e);
+		assert_non_null(st);
+		if (strcmp(kind, "paper") == 0) { /* anywhere inside, or outside */
+			db_bind_text(st, 1, path);
+			db_bind_text(st, 2, path);
+			db_bind_int(st, 3, side == 0);
+		} else {
+			db_bind_int(st, 1, side == 0);
+			db_bind_text(st, 2, path);
+			db_bind_int(st, 3, side == 0);
+			db_bind_text(st, 4, path);
+			db_bind_text(st, 5, path);
+		}
+		if (db_step(st, &e) == DB_ROW) {
+			id = db_col_int(st, 0);
+			db_reset(st);
+		}
+		if (!id)
+			fail_msg("no demo gov %s %s 大智路", kind, side ? "outside" : "at");
+		return id;
+	}
+	fail_msg("unknown gov object %s", kind);
+	return 0;
+}
+
+/* 评议考核: the demo's objects inside 大智路社区 (side 0) or outside it. */
+static int64_t review_object(const char *kind, int side)
+{
+	static const struct {
+		const char *kind, *sql;
+	} q[] = {
+	    {"assessments", "SELECT min(b.id) FROM branch_assessments b JOIN orgs o ON o.id ="
+	                    " b.org_id JOIN places p ON p.id = o.place_id WHERE CASE WHEN"
+	                    " substr(p.path, 1, length(?)) = ? THEN 1 ELSE 0 END = ?"},
+	    {"ratings", "SELECT min(r.id) FROM branch_ratings r JOIN orgs o ON o.id = r.org_id JOIN"
+	                " places p ON p.id = o.place_id WHERE CASE WHEN substr(p.path, 1,"
+	                " length(?)) = ? THEN 1 ELSE 0 END = ?"},
+	    {"plans", "SELECT min(r.id) FROM rectification_plans r JOIN orgs o ON o.id = r.org_id"
+	              " JOIN places p ON p.id = o.place_id WHERE r.status = 'open' AND CASE WHEN"
+	              " substr(p.path, 1, length(?)) = ? THEN 1 ELSE 0 END = ?"},
+	    {"units", "SELECT min(o.id) FROM orgs o JOIN places p ON p.id = o.place_id WHERE"
+	              " o.kind = 'resident_unit' AND CASE WHEN substr(p.path, 1, length(?)) = ?"
+	              " THEN 1 ELSE 0 END = ?"},
+	    {"campaigns", "SELECT min(c.id) FROM civic_campaigns c JOIN places p ON p.id ="
+	                  " c.place_id WHERE CASE WHEN substr(p.path, 1, length(?)) = ? THEN 1"
+	                  " ELSE 0 END = ?"},
+	    {"members", "SELECT min(pm.person_id) FROM party_members pm JOIN orgs o ON o.id ="
+	                " pm.branch_org_id JOIN places p ON p.id = o.place_id WHERE CASE WHEN"
+	                " substr(p.path, 1, length(?)) = ? THEN 1 ELSE 0 END = ?"},
+	};
+	struct xf_err e;
+	struct db *db = store_reader(T.app.store, &e);
+	char path[256] = "";
+	struct db_stmt *st = db_prep(db, "SELECT path FROM places WHERE id = ?", &e);
+	db_bind_int(st, 1, F.place[0]);
+	if (db_step(st, &e) == DB_ROW) {
+		snprintf(path, sizeof path, "%s", db_col_text(st, 0));
+		db_reset(st);
+	}
+	for (size_t i = 0; i < XF_ARRAY_LEN(q); i++) {
+		if (strcmp(kind, q[i].kind) != 0)
+			continue;
+		int64_t id = 0;
+		st = db_prep_(db, q[i].sql, &e);
+		assert_non_null(st);
+		db_bind_text(st, 1, path);
+		db_bind_text(st, 2, path);
+		db_bind_int(st, 3, side == 0);
+		if (db_step(st, &e) == DB_ROW) {
+			id = db_col_int(st, 0);
+			db_reset(st);
+		}
+		if (!id)
+			fail_msg("no demo review %s %s 大智路", kind, side ? "outside" : "inside");
+		return id;
+	}
+	fail_msg("unknown review object %s", kind);
+	return 0;
+}
+
 static int64_t object_id(const char *kind, int side)
 {
 	if (!kind)
 		return 0;
+	if (strncmp(kind, "duty_", 5) == 0)
+		return duty_object(kind + 5, side);
+	if (strncmp(kind, "review_", 7) == 0)
+		return review_object(kind + 7, side);
+	if (strncmp(kind, "gov_", 4) == 0)
+		return gov_object(kind + 4, side);
+	if (strncmp(kind, "civic_", 6) == 0)
+		return civic_object(kind + 6, side);
 	if (strcmp(kind, "people") == 0)
 		return F.person[side];
 	if (strcmp(kind, "users") == 0)
@@ -758,7 +1391,8 @@ static int64_t object_id(const char *kind, int side)
 	            {"centres", F.centre},
 	            {"projects", F.project},
 	            {"bookings", F.booking},
-	            {"cadres", F.cadre}};
+	            {"cadres", F.cadre},
+	            {"packs", F.pack}};
 	for (size_t i = 0; i < XF_ARRAY_LEN(coop); i++)
 		if (strcmp(kind, coop[i].kind) == 0)
 			return coop[i].ids[side];
@@ -786,6 +1420,9 @@ static void fill(char *out, size_t n, const char *tmpl, int64_t place, int count
 			            : p[1] == 'V' ? F.venue[side]
 			                          : F.item[side];
 			o += (size_t)snprintf(out + o, n - o, "%lld", (long long)v);
+			p++;
+		} else if (p[0] == '%' && p[1] == 'Y') {
+			o += (size_t)snprintf(out + o, n - o, "%lld", (long long)C.app[side]);
 			p++;
 		} else if (p[0] == '%' && p[1] == 'G') {
 			o += (size_t)snprintf(out + o, n - o, "%lld", (long long)grant);
@@ -877,6 +1514,8 @@ static void test_every_route_for_every_role_inside_and_outside_scope(void **stat
 					         (long long)F.place[side],
 					         strcmp(x->object, "query:coverage_items") == 0
 					             ? "&metric=buildings_without_party_group"
+					         : strcmp(x->object, "query:dash_records") == 0
+					             ? "&figure=party_orgs"
 					             : "");
 				else if (brace)
 					snprintf(path, sizeof path, "%.*s%lld%s",
@@ -899,7 +1538,8 @@ static void test_every_route_for_every_role_inside_and_outside_scope(void **stat
 				                (strcmp(x->object, "cases") == 0 ||
 				                 strcmp(x->object, "wishes") == 0 ||
 				                 strcmp(x->object, "activities") == 0 ||
-				                 strcmp(x->object, "bookings") == 0));
+				                 strcmp(x->object, "bookings") == 0 ||
+				                 strcmp(x->object, "packs") == 0));
 				bool want_refused = !allowed || side == 1;
 				if (refused != want_refused) {
 					printf("%-14s %-40s %s: got %d %s\n", role, x->route,

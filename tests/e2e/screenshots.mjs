@@ -633,4 +633,23 @@ await shot('console-funds-venues-1366', { viewport: DESKTOP }, async (page) => {
   await page.goto(`${BASE}/funds/venues`)
   await page.getByTestId('booking-calendar').locator('.cal__cell--taken').first().waitFor()
 })
+// 数据驾驶舱: a street's dashboard, the case-study table, the large screen.
+await shot('console-dash-street-1366', { viewport: DESKTOP }, async (page) => {
+  await consoleLogin(page, 'jiedao')
+  await page.goto(`${BASE}/dash`)
+  await page.getByTestId('dash-keys').waitFor()
+  await page.locator('[data-testid="dashboard"] canvas').first().waitFor()
+  await page.waitForTimeout(800) // the charts' entry animation
+})
+await shot('console-dash-seed-1366', { viewport: DESKTOP }, async (page) => {
+  await consoleLogin(page, 'admin')
+  await page.goto(`${BASE}/dash/seed`)
+  await page.getByTestId('dash-seed').getByText('私营企业党组织').waitFor()
+})
+await shot('console-dash-screen-1920', { viewport: { width: 1920, height: 1080 } }, async (page) => {
+  await consoleLogin(page, 'admin')
+  await page.goto(`${BASE}/dash/screen`)
+  await page.locator('[data-testid="dash-screen"] canvas').first().waitFor()
+  await page.waitForTimeout(800)
+})
 await browser.close()

@@ -226,7 +226,11 @@ int http_raw(int port, const char *raw, size_t len, struct hresp *out)
 		return -1;
 	}
 	out->head = xstrndup(b.data, (size_t)(sep - b.data));
-	out->body = xstrdup(sep + 4);
+	/* binary-safe: downloads (XLSX, photos) hold NUL bytes */
+	out->body_len = b.len - (size_t)(sep + 4 - b.data);
+	out->body = xmalloc(out->body_len + 1);
+	memcpy(out->body, sep + 4, out->body_len);
+	out->body[out->body_len] = '\0';
 	sscanf(b.data, "HTTP/1.%*d %d", &out->status);
 	out->json = json_loads(out->body, 0, NULL);
 	buf_free(&b);

@@ -52,6 +52,7 @@ struct hresp {
 	int status;
 	char *head; /* status line and headers */
 	char *body;
+	size_t body_len; /* bytes in body (it may hold NULs; a NUL follows them) */
 	json_t *json; /* parsed body, or NULL */
 };
 

@@ -2,6 +2,7 @@
  * sockets. */
 #include "../support/testlib.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static struct req *mk(const char *method, const char *uri)
@@ -182,6 +183,38 @@ static void test_openapi_lists_every_route_and_is_valid_json(void **state)
 	buf_free(&b);
 }
 
+/* Answers are written by http_json_write, byte for byte what json_dumps(JSON_COMPACT) gives:
+ * escapes, non-ASCII text, embedded NUL, integer and real edge cases, key order, nesting. */
+static void test_answers_serialise_exactly_as_jansson_does(void **state)
+{
+	json_t *v = json_pack(
+	    "{s:s, s:s, s:s%, s:I, s:I, s:I, s:i, s:[f, f, f, f, f, f, f, f], s:{}, s:[], s:b, s:b,"
+	    " s:n, s:[{s:[[]]}], s:s}",
+	    "plain", "黄石市 团城山街道", "escapes", "q\"b\\s/\b\f\n\r\t\x01\x1f\x7f end", "nul",
+	    "a\0b", (size_t)3, "zero", (json_int_t)0, "max", (json_int_t)INT64_MAX, "min",
+	    (json_int_t)INT64_MIN, "neg", -42, "reals", 30.2, 0.0, -0.5, 1e20, 1e-5, 123456.78,
+	    1.0 / 3.0, 5e-324, "empty_object", "empty_array", "t", 1, "f", 0, "null", "deep", "k",
+	    "", "");
+	assert_non_null(v);
+	json_object_set_new(v, "later", json_integer(7)); /* insertion order, not sorted */
+	char *want = json_dumps(v, JSON_COMPACT);
+	struct buf b;
+	buf_init(&b);
+	http_json_write(&b, v);
+	assert_string_equal(buf_cstr(&b), want);
+	assert_int_equal(b.len, strlen(want));
+	free(want);
+	/* Like json_dumps without JSON_ENCODE_ANY: a bare value or nothing is not a document. */
+	buf_reset(&b);
+	json_t *bare = json_string("x");
+	http_json_write(&b, bare);
+	http_json_write(&b, NULL);
+	assert_string_equal(buf_cstr(&b), "nullnull");
+	json_decref(bare);
+	json_decref(v);
+	buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -191,6 +224,7 @@ int main(void)
 	    cmocka_unit_test(test_form_bodies_are_decoded_strictly),
 	    cmocka_unit_test(test_cookies_and_headers_are_found_by_name),
 	    cmocka_unit_test(test_openapi_lists_every_route_and_is_valid_json),
+	    cmocka_unit_test(test_answers_serialise_exactly_as_jansson_does),
 	};
 	return TS_RUN(tests, NULL, NULL);
 }

@@ -20,13 +20,63 @@ export const router = createRouter({
       component: () => import('./views/coop/ActivityCodePage.vue'),
       meta: { auth: true, perm: 'coop.manage' },
     },
+    // 大屏模式: the command-centre display, the whole window.
+    {
+      path: '/dash/screen',
+      name: 'dash-screen',
+      component: () => import('./views/dash/ScreenPage.vue'),
+      meta: { auth: true, perm: 'dash.read' },
+    },
     {
       path: '/',
       component: () => import('./views/ShellLayout.vue'),
       meta: { auth: true },
       children: [
         { path: '', name: 'workbench', component: () => import('./views/WorkbenchPage.vue') },
+        {
+          path: 'dash',
+          name: 'dashboard',
+          component: () => import('./views/dash/DashboardPage.vue'),
+          meta: { perm: 'dash.read' },
+        },
+        {
+          path: 'dash/seed',
+          name: 'dash-seed',
+          component: () => import('./views/dash/SeedPage.vue'),
+          meta: { perm: 'dash.read' },
+        },
         { path: 'account', name: 'account', component: () => import('./views/AccountPage.vue') },
+        // 民主协商 (一核多元): proposals, meetings, votes with paper ballots, decisions.
+        {
+          path: 'gov/proposals',
+          name: 'gov-proposals',
+          component: () => import('./views/gov/ProposalsPage.vue'),
+          meta: { perm: 'gov.read' },
+        },
+        {
+          path: 'gov/meetings',
+          name: 'gov-meetings',
+          component: () => import('./views/gov/MeetingsPage.vue'),
+          meta: { perm: 'gov.read' },
+        },
+        {
+          path: 'gov/votes',
+          name: 'gov-votes',
+          component: () => import('./views/gov/VotesPage.vue'),
+          meta: { perm: 'gov.read' },
+        },
+        {
+          path: 'gov/votes/:id(\\d+)',
+          name: 'gov-vote-console',
+          component: () => import('./views/gov/VotePage.vue'),
+          meta: { perm: 'gov.read' },
+        },
+        {
+          path: 'gov/decisions',
+          name: 'gov-decisions',
+          component: () => import('./views/gov/DecisionsPage.vue'),
+          meta: { perm: 'gov.read' },
+        },
         {
           path: 'system',
           name: 'system',
@@ -227,6 +277,132 @@ export const router = createRouter({
           name: 'cadres',
           component: () => import('./views/funds/CadresPage.vue'),
           meta: { perm: 'cadres.read' },
+        },
+        // 一核多元 (part B): conventions and rotas, ventures, social organisations, notices;
+        // 三方联动 (meetings, commitments, property ratings).
+        {
+          path: 'civic/conventions',
+          name: 'civic-conventions',
+          component: () => import('./views/civic/ConventionsPage.vue'),
+          meta: { perm: 'civic.manage' },
+        },
+        {
+          path: 'civic/ventures',
+          name: 'civic-ventures',
+          component: () => import('./views/civic/VenturesPage.vue'),
+          meta: { perm: 'civic.manage' },
+        },
+        {
+          path: 'civic/incubators',
+          name: 'civic-incubators',
+          component: () => import('./views/civic/IncubatorsPage.vue'),
+          meta: { perm: 'civic.manage' },
+        },
+        {
+          path: 'civic/notices',
+          name: 'civic-notices',
+          component: () => import('./views/civic/NoticesPage.vue'),
+          meta: { perm: 'civic.manage' },
+        },
+        {
+          path: 'tripartite',
+          name: 'tripartite',
+          component: () => import('./views/civic/TripartitePage.vue'),
+          meta: { perm: 'civic.tripartite' },
+        },
+        {
+          path: 'tripartite/commitments',
+          name: 'tripartite-commitments',
+          component: () => import('./views/civic/TripartitePage.vue'),
+          props: { initialTab: 'commitments' },
+          meta: { perm: 'civic.tripartite' },
+        },
+        {
+          path: 'tripartite/ratings',
+          name: 'tripartite-ratings',
+          component: () => import('./views/civic/TripartitePage.vue'),
+          props: { initialTab: 'ratings' },
+          meta: { perm: 'civic.tripartite' },
+        },
+        // 评议考核.
+        {
+          path: 'review/branches',
+          name: 'review-branches',
+          component: () => import('./views/review/BranchesPage.vue'),
+          meta: { perm: 'review.read' },
+        },
+        {
+          path: 'review/ratings',
+          name: 'review-ratings',
+          component: () => import('./views/review/RatingsPage.vue'),
+          meta: { perm: 'review.read' },
+        },
+        {
+          path: 'review/standards',
+          name: 'review-standards',
+          component: () => import('./views/review/StandardsPage.vue'),
+          meta: { perm: 'review.read' },
+        },
+        {
+          path: 'review/units',
+          name: 'review-units',
+          component: () => import('./views/review/UnitsPage.vue'),
+          meta: { perm: 'review.read' },
+        },
+        {
+          path: 'review/campaigns',
+          name: 'review-campaigns',
+          component: () => import('./views/review/CampaignsPage.vue'),
+          meta: { perm: 'review.read' },
+        },
+        {
+          path: 'review/members',
+          name: 'review-members',
+          component: () => import('./views/review/MembersPage.vue'),
+          meta: { perm: 'review.read' },
+        },
+        {
+          path: 'review/my-unit',
+          name: 'review-my-unit',
+          component: () => import('./views/review/MyUnitPage.vue'),
+          meta: { perm: 'review.unitSelf' },
+        },
+        // 书记工程 and delegates.
+        {
+          path: 'duty/lists',
+          name: 'duty-lists',
+          component: () => import('./views/duty/ListsPage.vue'),
+          meta: { perm: 'duty.read' },
+        },
+        {
+          path: 'duty/meetings',
+          name: 'duty-meetings',
+          component: () => import('./views/duty/MeetingsPage.vue'),
+          meta: { perm: 'duty.read' },
+        },
+        {
+          path: 'duty/site-reviews',
+          name: 'duty-site-reviews',
+          component: () => import('./views/duty/MeetingsPage.vue'),
+          meta: { perm: 'duty.read' },
+        },
+        {
+          path: 'duty/instructors',
+          name: 'duty-instructors',
+          component: () => import('./views/duty/InstructorsPage.vue'),
+          meta: { perm: 'duty.read' },
+        },
+        {
+          path: 'duty/red-lines',
+          name: 'duty-red-lines',
+          component: () => import('./views/duty/RedLinesPage.vue'),
+          meta: { perm: 'duty.read' },
+        },
+        {
+          path: 'duty/delegates',
+          name: 'duty-delegates',
+          component: () => import('./views/duty/DelegatesPage.vue'),
+          meta: { perm: 'duty.read' },
         },
         {
           path: ':rest(.*)*',

@@ -3,11 +3,21 @@ import type zhCN from './zh-CN'
 import coop from './coop.en'
 import points from './points.en'
 import funds from './funds.en'
+import duty from './duty.en'
+import dash from './dash.en'
+import gov from './gov.en'
+import review from './review.en'
+import civic from './civic.en'
 
 const en: typeof zhCN = {
   coop, // coop.en.ts
   points, // points.en.ts
   funds, // funds.en.ts
+  duty, // duty.en.ts
+  dash, // dash.en.ts
+  gov, // gov.en.ts
+  review, // review.en.ts
+  civic, // civic.en.ts
   app: {
     name: 'Xingfu',
     slogan: 'Party-led community governance',

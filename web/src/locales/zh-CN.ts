@@ -2,11 +2,21 @@
 import coop from './coop.zh-CN'
 import points from './points.zh-CN'
 import funds from './funds.zh-CN'
+import duty from './duty.zh-CN'
+import dash from './dash.zh-CN'
+import gov from './gov.zh-CN'
+import review from './review.zh-CN'
+import civic from './civic.zh-CN'
 
 export default {
   coop, // 双报到与共建共享 (coop.zh-CN.ts)
   points, // 党员积分 (points.zh-CN.ts)
   funds, // 重心下移 (funds.zh-CN.ts)
+  duty, // 党代表与书记工程 (duty.zh-CN.ts)
+  dash, // 数据驾驶舱 (dash.zh-CN.ts)
+  gov, // 一核多元 议事和表决 (gov.zh-CN.ts)
+  review, // 评议考核 (review.zh-CN.ts)
+  civic, // 一核多元 part B (civic.zh-CN.ts)
   app: {
     name: '幸福城区',
     slogan: '党建引领基层治理平台',

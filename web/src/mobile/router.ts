@@ -98,6 +98,13 @@ export const router = createRouter({
       component: () => import('./views/coop/MyServicePage.vue'),
       meta: { auth: true },
     },
+    // 民主评议: the member's yearly sheet (from 我的).
+    {
+      path: '/review/sheet',
+      name: 'review-sheet',
+      component: () => import('./views/review/MySheetPage.vue'),
+      meta: { auth: true },
+    },
     // 党员积分: the member's points (from 我的) and the shop counter's three tabs.
     {
       path: '/points',
@@ -135,6 +142,31 @@ export const router = createRouter({
       component: () => import('./views/points/RecordsPage.vue'),
       meta: { auth: true, tab: 'records' },
     },
+    // 一核多元 (part B): 社区事务 — notices, conventions to sign, rotas, rating the property company.
+    {
+      path: '/civic',
+      name: 'civic',
+      component: () => import('./views/civic/CivicPage.vue'),
+      meta: { auth: true, tab: 'civic' },
+    },
+    {
+      path: '/civic/notices/:id(\\d+)',
+      name: 'civic-notice',
+      component: () => import('./views/civic/NoticePage.vue'),
+      meta: { auth: true },
+    },
+    {
+      path: '/civic/conventions/:id(\\d+)',
+      name: 'civic-convention',
+      component: () => import('./views/civic/ConventionPage.vue'),
+      meta: { auth: true },
+    },
+    {
+      path: '/civic/rate',
+      name: 'civic-rate',
+      component: () => import('./views/civic/RatePage.vue'),
+      meta: { auth: true },
+    },
     // 重心下移: the community's 经费公示 (首页; also public with ?place=) and 场地预约.
     {
       path: '/home',
@@ -151,6 +183,44 @@ export const router = createRouter({
       path: '/venues',
       name: 'venues',
       component: () => import('./views/funds/VenuesPage.vue'),
+      meta: { auth: true },
+    },
+    // 党代表: the delegate's studio (cases, visits, 述职).
+    {
+      path: '/studio',
+      name: 'duty-studio',
+      component: () => import('./views/duty/StudioPage.vue'),
+      meta: { auth: true, tab: 'studio' },
+    },
+    // 议事 (一核多元): votes, proposals and decisions to rate.
+    {
+      path: '/gov',
+      name: 'gov',
+      component: () => import('./views/gov/GovPage.vue'),
+      meta: { auth: true, tab: 'gov' },
+    },
+    {
+      path: '/gov/votes/:id(\\d+)',
+      name: 'gov-vote',
+      component: () => import('./views/gov/VotePage.vue'),
+      meta: { auth: true },
+    },
+    {
+      path: '/gov/proposals/new',
+      name: 'gov-proposal-new',
+      component: () => import('./views/gov/ProposalNewPage.vue'),
+      meta: { auth: true },
+    },
+    {
+      path: '/gov/proposals/:id(\\d+)',
+      name: 'gov-proposal',
+      component: () => import('./views/gov/ProposalPage.vue'),
+      meta: { auth: true },
+    },
+    {
+      path: '/gov/decisions/:id(\\d+)',
+      name: 'gov-decision',
+      component: () => import('./views/gov/DecisionPage.vue'),
       meta: { auth: true },
     },
     {

@@ -73,6 +73,27 @@ export type Perm =
   | 'funds.rules'
   | 'cadres.read'
   | 'cadres.manage'
+  | 'duty.read'
+  | 'duty.manage'
+  | 'duty.configure'
+  | 'duty.studio'
+  | 'dash.read'
+  | 'civic.manage'
+  | 'civic.tripartite'
+  | 'gov.read'
+  | 'gov.manage'
+  | 'gov.ballots'
+  | 'review.read'
+  | 'review.standards'
+  | 'review.assess'
+  | 'review.score'
+  | 'review.rate'
+  | 'review.approve'
+  | 'review.evaluate'
+  | 'review.campaign'
+  | 'review.member'
+  | 'review.settings'
+  | 'review.unitSelf'
 const PERMS: Record<Perm, readonly string[]> = {
   'system.status': ['admin'],
   'users.read': ['admin', 'district_official', 'street_official', 'community_official'],
@@ -138,6 +159,46 @@ const PERMS: Record<Perm, readonly string[]> = {
   'funds.rules': ['admin'],
   'cadres.read': ['admin', 'district_official', 'street_official', 'community_official'],
   'cadres.manage': ['admin', 'district_official', 'street_official', 'community_official'],
+  // 书记工程 and delegates: staff read and keep their area's lists, meetings, reviews and red-line
+  // records; the red lines are the administrator's; `duty.studio` is the console's own: a
+  // delegate's page for their studio (the server checks they hold the post).
+  'duty.read': ['admin', 'district_official', 'street_official', 'community_official'],
+  'duty.manage': ['admin', 'district_official', 'street_official', 'community_official'],
+  'duty.configure': ['admin'],
+  'duty.studio': ['delegate'],
+  // 数据驾驶舱: dashboards, the case-study figures and report packs of one's area.
+  'dash.read': ['admin', 'district_official', 'street_official', 'community_official', 'grid_worker'],
+  // 一核多元 (part B): staff keep conventions, rotas, ventures, incubators and notices in their
+  // area; the property company and the owners' committee also read the joint meetings and
+  // follow up their own commitments.
+  'civic.manage': ['admin', 'district_official', 'street_official', 'community_official', 'grid_worker'],
+  'civic.tripartite': [
+    'admin',
+    'district_official',
+    'street_official',
+    'community_official',
+    'grid_worker',
+    'property',
+    'owners_committee',
+  ],
+  // 评议考核: the branch scores itself, the street reviews and proposes, someone else approves;
+  // communities and streets evaluate units; a unit contact sees its own unit's result.
+  'review.read': ['admin', 'district_official', 'street_official', 'community_official', 'approver'],
+  'review.standards': ['admin', 'district_official'],
+  'review.assess': ['admin', 'district_official', 'street_official', 'community_official'],
+  'review.score': ['admin', 'district_official', 'street_official'],
+  'review.rate': ['admin', 'district_official', 'street_official'],
+  'review.approve': ['admin', 'district_official', 'approver'],
+  'review.evaluate': ['admin', 'street_official', 'community_official'],
+  'review.campaign': ['admin', 'district_official', 'street_official', 'community_official'],
+  'review.member': ['admin', 'district_official', 'street_official', 'community_official'],
+  'review.settings': ['admin'],
+  'review.unitSelf': ['unit_contact'],
+  // 一核多元 (民主协商): staff read and run meetings and votes in their area; paper ballots are
+  // entered and confirmed by two different staff accounts.
+  'gov.read': ['admin', 'district_official', 'street_official', 'community_official', 'grid_worker'],
+  'gov.manage': ['admin', 'district_official', 'street_official', 'community_official'],
+  'gov.ballots': ['admin', 'street_official', 'community_official', 'grid_worker'],
 }
 
 export function can(role: string | undefined, perm: Perm): boolean {

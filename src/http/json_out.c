@@ -1,0 +1,152 @@
+/* Answers' JSON text: the bytes jansson's json_dumps(v, JSON_COMPACT) gives, written
+ * straight into the response buffer. jansson walks every string a code point at a time and
+ * writes through a callback per fragment; this copies runs that need no escape in one go
+ * (a third of a children answer's time went to json_dumps; bench/run.sh, PERFORMANCE.md). */
+#include "http.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void put_string(struct buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	buf_putc(b, '"');
+	size_t run = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		buf_append(b, s + run, i - run);
+		run = i + 1;
+		switch (c) {
+		case '"':
+			buf_append(b, "\\\"", 2);
+			break;
+		case '\\':
+			buf_append(b, "\\\\", 2);
+			break;
+		case '\b':
+			buf_append(b, "\\b", 2);
+			break;
+		case '\f':
+			buf_append(b, "\\f", 2);
+			break;
+		case '\n':
+			buf_append(b, "\\n", 2);
+			break;
+		case '\r':
+			buf_append(b, "\\r", 2);
+			break;
+		case '\t':
+			buf_append(b, "\\t", 2);
+			break;
+		default: {
+			char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+			buf_append(b, e, 6);
+		}
+		}
+	}
+	buf_append(b, s + run, n - run);
+	buf_putc(b, '"');
+}
+
+static void put_integer(struct buf *b, json_int_t v)
+{
+	char tmp[24], *p = tmp + sizeof tmp;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	buf_append(b, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+/* jansson's jsonp_dtostr: "%.17g", a ".0" when it would read back as an integer, and no
+ * '+' or leading zeros in the exponent. */
+static void put_real(struct buf *b, double v)
+{
+	char s[64];
+	int n = snprintf(s, sizeof s, "%.17g", v);
+	if (n < 0 || (size_t)n >= sizeof s - 3) {
+		buf_append(b, "null", 4);
+		return;
+	}
+	if (!strchr(s, '.') && !strchr(s, 'e')) {
+		memcpy(s + n, ".0", 3);
+		n += 2;
+	}
+	char *start = strchr(s, 'e');
+	if (start) {
+		start++;
+		char *end = start + 1;
+		if (*start == '-')
+			start++;
+		while (*end == '0')
+			end++;
+		if (end != start) {
+			memmove(start, end, (size_t)(s + n - end) + 1);
+			n -= (int)(end - start);
+		}
+	}
+	buf_append(b, s, (size_t)n);
+}
+
+static void put_value(struct buf *b, const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: {
+		buf_putc(b, '{');
+		bool first = true;
+		for (void *it = json_object_iter((json_t *)v); it;
+		     it = json_object_iter_next((json_t *)v, it)) {
+			if (!first)
+				buf_putc(b, ',');
+			first = false;
+			put_string(b, json_object_iter_key(it), json_object_iter_key_len(it));
+			buf_putc(b, ':');
+			put_value(b, json_object_iter_value(it));
+		}
+		buf_putc(b, '}');
+		break;
+	}
+	case JSON_ARRAY: {
+		buf_putc(b, '[');
+		size_t n = json_array_size(v);
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				buf_putc(b, ',');
+			put_value(b, json_array_get(v, i));
+		}
+		buf_putc(b, ']');
+		break;
+	}
+	case JSON_STRING:
+		put_string(b, json_string_value(v), json_string_length(v));
+		break;
+	case JSON_INTEGER:
+		put_integer(b, json_integer_value(v));
+		break;
+	case JSON_REAL:
+		put_real(b, json_real_value(v));
+		break;
+	case JSON_TRUE:
+		buf_append(b, "true", 4);
+		break;
+	case JSON_FALSE:
+		buf_append(b, "false", 5);
+		break;
+	default:
+		buf_append(b, "null", 4);
+	}
+}
+
+void http_json_write(struct buf *b, const json_t *v)
+{
+	/* As json_dumps without JSON_ENCODE_ANY: only an object or an array is a document. */
+	if (!v || !(json_is_object(v) || json_is_array(v)))
+		buf_append(b, "null", 4);
+	else
+		put_value(b, v);
+}
