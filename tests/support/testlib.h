@@ -53,7 +53,7 @@ struct hresp {
 	char *head; /* status line and headers */
 	char *body;
 	size_t body_len; /* bytes in body (it may hold NULs; a NUL follows them) */
-	json_t *json; /* parsed body, or NULL */
+	json_t *json;    /* parsed body, or NULL */
 };
 
 /* Send raw bytes, read until the server closes or a full response arrives. */
