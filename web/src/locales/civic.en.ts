@@ -197,8 +197,8 @@ const civic: typeof civicZh = {
   },
   m: {
     tab: 'Have a say',
-    title: 'Community matters',
-    lead: 'Notices, conventions, duty rotas, property ratings and ventures.',
+    title: 'Have a say',
+    lead: 'Proposals and votes, notices, conventions, duty rotas, property ratings and ventures.',
     notices: 'Notices',
     unread: 'Unread',
     noNotices: 'No notices yet',
