@@ -6,11 +6,8 @@
 # integrity_check` says ok, and `xingfu points verify` and `xingfu audit verify` pass. It
 # ends with one line: kills, acknowledged writes, lost acknowledged writes (must be 0).
 # `make test` runs a few rounds (ctest: bench_points_crash); `make crash` runs many.
-# VOTES HOOK: votes are not driven yet. src/gov's API (POST /api/votes, POST
-# /api/votes/{id}/cast) appeared while this was written and was still changing; once it is
-# committed, add a third client beside client.py and xfload.py below that opens votes as admin
-# and casts them as the demo residents, logging each acknowledged cast as "vote <id> <person>",
-# and check those rows in the loop after each kill like the cases.
+# Votes: tests/ops/xfvotes.py opens votes as the community secretary and enters paper ballots;
+# every acknowledged vote and ballot must be there after each kill too.
 # Usage: bench/points_crash.sh [build/xingfu] [rounds]
 set -euo pipefail
 XF=${1:-build/xingfu}
@@ -126,14 +123,16 @@ for round in $(seq "$ROUNDS"); do
   CL=$!
   python3 "$HERE/../tests/ops/xfload.py" "$PORT" crashpass1 "$D/cases.log" 60 3 0.3 &
   CL2=$!
-  # VOTES HOOK: start the votes client here (see the header).
+  python3 "$HERE/../tests/ops/xfvotes.py" "$PORT" crashpass1 "$D/votes.log" 60 0.3 &
+  CL3=$!
   sleep "$(python3 -c "import random; print(round(random.uniform(0.4, 2.0), 2))")"
   kill -9 "$PID"; wait "$PID" 2>/dev/null || true; PID=""
   wait "$CL" || true
   wait "$CL2" || true
+  wait "$CL3" || true
   seen=$(sort -u "$D/ok.log" | wc -l)
   cases=$(grep -c '^case ' "$D/cases.log" 2>/dev/null || echo 0)
-  missing=$(python3 - "$D/c.db" "$D/ok.log" "$D/cases.log" <<'PY'
+  missing=$(python3 - "$D/c.db" "$D/ok.log" "$D/cases.log" "$D/votes.log" <<'PY'
 import os, sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 have = {r[0] for r in db.execute("SELECT id FROM points_transfers")}
@@ -143,13 +142,23 @@ if os.path.exists(sys.argv[3]):
     for line in open(sys.argv[3]).read().splitlines():
         _, i, t = line.split(" ", 2)
         lost += titles.get(int(i)) != t
+votes = {r[0] for r in db.execute("SELECT id FROM gov_votes")}
+ballots = dict(db.execute("SELECT id, vote_id FROM gov_paper_ballots"))
+if os.path.exists(sys.argv[4]):
+    for line in open(sys.argv[4]).read().splitlines():
+        w = line.split()
+        if w[0] == "vote":
+            lost += int(w[1]) not in votes
+        elif w[0] == "ballot":
+            lost += ballots.get(int(w[1])) != int(w[2])
 print(lost)
 PY
 )
   integrity=$(sqlite3 "$D/c.db" "PRAGMA integrity_check")
   if "$XF" points verify --db "$D/c.db" >"$D/verify" 2>&1; then verified=yes; else verified=no; fi
   if "$XF" audit verify --db "$D/c.db" >>"$D/verify" 2>&1; then audited=yes; else audited=no; fi
-  echo "round $round: $seen transfers and $cases cases answered ok so far, $missing missing," \
+  ballots=$(grep -c '^ballot ' "$D/votes.log" 2>/dev/null || echo 0)
+  echo "round $round: $seen transfers, $cases cases and $ballots paper ballots answered ok so far, $missing missing," \
     "integrity $integrity, points verify $verified, audit verify $audited"
   if [ "$missing" != 0 ] || [ "$integrity" != ok ] || [ "$verified" != yes ] || [ "$audited" != yes ]; then
     cat "$D/verify"; fail=1; lost=$((lost + missing))
@@ -157,8 +166,11 @@ PY
 done
 transfers=$(sort -u "$D/ok.log" | wc -l)
 cases=$(grep -c '^case ' "$D/cases.log" 2>/dev/null || echo 0)
+ballots=$(grep -c '^ballot ' "$D/votes.log" 2>/dev/null || echo 0)
+votes=$(grep -c '^vote ' "$D/votes.log" 2>/dev/null || echo 0)
+[ "$ballots" -gt 0 ] || { echo "no paper ballot was ever answered ok"; fail=1; }
 [ "$transfers" -gt 0 ] || { echo "no transfer was ever answered ok"; fail=1; }
 [ "$cases" -gt 0 ] || { echo "no case was ever answered ok"; fail=1; }
-echo "kills survived: $ROUNDS; acknowledged writes: $((transfers + cases)) ($transfers transfers, $cases cases); lost acknowledged writes: $lost"
+echo "kills survived: $ROUNDS; acknowledged writes: $((transfers + cases + votes + ballots)) ($transfers transfers, $cases cases, $votes votes, $ballots paper ballots); lost acknowledged writes: $lost"
 [ "$fail" = 0 ] && echo "crash test passed: $ROUNDS kills" || echo "crash test FAILED"
 exit $fail
