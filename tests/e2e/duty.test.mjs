@@ -122,6 +122,8 @@ describe('书记工程: the three lists roll up, meetings and red lines are foll
     await d.getByTestId('duty-meeting-save').click()
     await s.page.getByTestId('duty-meetings-table').getByText(title).click()
     await s.page.getByTestId('duty-meeting-drawer').getByText(`完成 5 栋意见征集 ${process.pid}`).waitFor()
+    // the drawer slides in over the closing dialog: judge its colours once both have settled
+    await s.page.waitForTimeout(600)
     await assertAccessible(s.page, 'meeting drawer')
     const shequ = await as('shequ')
     const tasks = (await shequ('GET', '/api/duty-lists?kind=task')).body.items
