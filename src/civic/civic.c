@@ -1,6 +1,7 @@
 /* Conventions with versions and sign-on, 楼栋自治联盟, duty rotas and their reminders,
  * notices with read counts; and the helpers the other civic files share. */
 #include "civic_int.h"
+#include "../core/clock.h"
 #include "../auth/policy.h"
 #include "../points/points.h"
 #include "../registry/registry.h"
@@ -153,12 +154,7 @@ void civic_mask_name(const char *name, char *out, size_t n)
 
 int civic_year(int64_t t)
 {
-	int64_t days = (t + 8 * 3600) / 86400;
-	int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153, m = mp + (mp < 10 ? 3 : -9);
-	return (int)(y + (m <= 2));
+	return clock_beijing_year(t);
 }
 
 /* ---- conventions ---- */

@@ -1,4 +1,5 @@
 #include "coop.h"
+#include "../core/clock.h"
 #include "../auth/policy.h"
 #include "../auth/totp.h"
 #include "../cases/cases.h"
@@ -342,14 +343,7 @@ int coop_registration_reject(struct db *db, const struct actor *a, json_t *body,
 /* Seconds of the start of a calendar quarter or year in Beijing time (UTC+8). */
 static int64_t period_start(int year, int month)
 {
-	/* days from civil (Howard Hinnant's algorithm) */
-	int y = year - (month <= 2);
-	int era = (y >= 0 ? y : y - 399) / 400;
-	int yoe = y - era * 400;
-	int doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5;
-	int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	int64_t days = (int64_t)era * 146097 + doe - 719468;
-	return days * 86400 - 8 * 3600;
+	return clock_beijing_month_start(year, month);
 }
 
 static int min_activities(struct db *db)

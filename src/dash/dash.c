@@ -15,14 +15,6 @@ int dash_need(struct db *db, const struct actor *a, int64_t place_id, struct xf_
 	return actor_need(db, a, "dash.read", place_id, err);
 }
 
-static int current_year(int64_t now)
-{
-	time_t s = (time_t)(now + 8 * 3600);
-	struct tm tm;
-	gmtime_r(&s, &tm);
-	return tm.tm_year + 1900;
-}
-
 static bool rolled_kind(const char *kind)
 {
 	return strcmp(kind, "city") == 0 || strcmp(kind, "district") == 0 ||
@@ -254,7 +246,7 @@ static int place_and_year(struct db *db, const struct actor *a, json_t *q, int64
 	if (!place)
 		place = a->place_id;
 	if (!y)
-		y = current_year(now);
+		y = clock_beijing_year(now);
 	if (y < 2000 || y > 2100)
 		return xf_fail_field(err, XF_EINVAL, "validation_failed", "year",
 		                     "year 应为 2000 到 2100 之间的年份");
@@ -639,7 +631,7 @@ void dash_rollup_free(struct dash_rollup *r)
 int dash_rollup_compute(struct db *db, int64_t now, struct dash_rollup **out, struct xf_err *err)
 {
 	struct dash_rollup *m = calloc(1, sizeof *m);
-	m->year = current_year(now);
+	m->year = clock_beijing_year(now);
 	m->computed_at = now;
 	int rc = XF_OK;
 	for (size_t f = 0; f < dash_nfigures && rc == XF_OK; f++) {

@@ -2,6 +2,7 @@
  * query selects (path of the record's place, record id, label, value, time, place name) and
  * binds the subtree bounds first, then its period (enum fmode). */
 #include "figures.h"
+#include "../core/clock.h"
 #include "../review/review.h"
 
 #include <string.h>
@@ -501,21 +502,12 @@ int dash_figure_each(struct db *db, int f, bool live, const char *lo, const char
 
 int64_t dash_year_start(int year)
 {
-	int y = year - 1; /* days from civil for January 1st */
-	int era = (y >= 0 ? y : y - 399) / 400;
-	int yoe = y - era * 400;
-	int doy = (153 * 10 + 2) / 5; /* month 1 counts from March of the year before */
-	int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	int64_t days = (int64_t)era * 146097 + doe - 719468;
-	return days * 86400 - 8 * 3600;
+	return clock_beijing_month_start(year, 1);
 }
 
 int dash_month(int64_t t)
 {
-	time_t s = (time_t)(t + 8 * 3600);
-	struct tm tm;
-	gmtime_r(&s, &tm);
-	return tm.tm_mon;
+	return clock_beijing_month(t) - 1;
 }
 
 void dash_figure_bind(struct db_stmt *st, int f, const char *lo, const char *hi, int year,

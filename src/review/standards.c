@@ -2,6 +2,7 @@
  * reviewer's, items the platform fills from its records), ratings that move only with an
  * approver other than the proposer, rectification plans and their follow-ups. */
 #include "review_int.h"
+#include "../core/clock.h"
 #include "../auth/policy.h"
 #include "../core/jv.h"
 #include "../registry/registry.h"
@@ -59,8 +60,7 @@ json_t *review_page(json_t *items)
 
 int64_t review_year_start(int year)
 {
-	struct tm tm = {.tm_year = year - 1900, .tm_mon = 0, .tm_mday = 1};
-	return (int64_t)timegm(&tm) - 8 * 3600;
+	return clock_beijing_month_start(year, 1);
 }
 
 int review_year(json_t *obj, int *year, struct xf_err *err)

@@ -11,6 +11,20 @@
 #include <string.h>
 #include <sys/stat.h>
 
+static void test_beijing_calendar(void **state)
+{
+	/* 2026-01-01 00:00 in Beijing is 2025-12-31 16:00 UTC */
+	assert_int_equal(clock_beijing_month_start(2026, 1), 1767225600 - 8 * 3600);
+	assert_int_equal(clock_beijing_month_start(2024, 3) - clock_beijing_month_start(2024, 2),
+	                 29 * 86400); /* a leap February */
+	assert_int_equal(clock_beijing_month_start(2026, 13), clock_beijing_month_start(2027, 1));
+	int64_t t = clock_beijing_month_start(2027, 1);
+	assert_int_equal(clock_beijing_year(t), 2027);
+	assert_int_equal(clock_beijing_year(t - 1), 2026);
+	assert_int_equal(clock_beijing_month(t - 1), 12);
+	assert_int_equal(clock_beijing_month(t), 1);
+}
+
 static void test_buf_grows_and_escapes_json(void **state)
 {
 	struct buf b;
@@ -222,6 +236,7 @@ static void test_key_file_is_private_and_never_overwritten(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_beijing_calendar),
 	    cmocka_unit_test(test_buf_grows_and_escapes_json),
 	    cmocka_unit_test(test_arena_allocations_are_aligned_and_survive_growth),
 	    cmocka_unit_test(test_utf8_validation_rejects_malformed_sequences),
