@@ -10,7 +10,7 @@ PKGS=(
   sqlite3 curl wrk clang-format
   zlib1g-dev chromium fonts-noto-cjk
   libzip-dev libexpat1-dev libxlsxwriter-dev
-  libcurl4-openssl-dev
+  libcurl4-openssl-dev libgoogle-perftools-dev
 )
 
 missing=()

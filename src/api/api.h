@@ -382,6 +382,12 @@ extern const struct jv_field api_pack_body[];
 /* The dashboard rollup and the report-pack worker. */
 void api_dash_schedule(struct app *app);
 
+/* When a rollup rebuilt every `every_s` seconds is first due at start-up: its last
+ * computation (the `sql` answers one number, e.g. max(computed_at)) plus every_s, or 0 (now)
+ * when there is none or it is older. A restart does not recount a fresh rollup. */
+#define api_rollup_first_due(app, sql, every_s) api_rollup_first_due_((app), DB_SQL(sql), (every_s))
+int64_t api_rollup_first_due_(struct app *app, const char *sql, int64_t every_s);
+
 /* Register the scheduled jobs of the core (purges, audit chaining, outbox delivery). */
 void api_core_schedule(struct app *app);
 

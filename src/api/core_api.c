@@ -156,9 +156,22 @@ static int rollup_task(void *ctx, struct xf_err *err)
 	return store_write(app->store, rollup_fn, NULL, err);
 }
 
+int64_t api_rollup_first_due_(struct app *app, const char *sql, int64_t every_s)
+{
+	struct xf_err err;
+	int64_t at = 0;
+	struct db *db = store_reader(app->store, &err);
+	if (!db || db_int_(db, &err, &at, sql, "") != XF_OK)
+		return 0;
+	return at + every_s > clock_now() ? at + every_s : 0;
+}
+
 void api_core_schedule(struct app *app)
 {
-	sched_add(app->sched, "coverage_rollup", 600, rollup_task, app);
+	sched_add_first(app->sched, "coverage_rollup", 600,
+	                api_rollup_first_due(
+	                    app, "SELECT coalesce(max(computed_at), 0) FROM coverage_rollup", 600),
+	                rollup_task, app);
 	sched_add(app->sched, "coverage_snapshots", 6 * 3600, snapshot_task, app);
 	sched_add(app->sched, "audit_chain", 1, chain_task, app);
 	sched_add(app->sched, "audit_retention", 86400, retention_task, app);

@@ -316,6 +316,9 @@ static int rollup_task(void *ctx, struct xf_err *err)
 
 void api_dash_schedule(struct app *app)
 {
-	sched_add(app->sched, "dash_rollup", 600, rollup_task, app);
+	sched_add_first(app->sched, "dash_rollup", 600,
+	                api_rollup_first_due(
+	                    app, "SELECT coalesce(max(computed_at), 0) FROM dash_rollup_meta", 600),
+	                rollup_task, app);
 	sched_add(app->sched, "report_packs", 1, packs_task, app);
 }

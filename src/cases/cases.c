@@ -1273,7 +1273,9 @@ int cases_get_json(struct db *db, int64_t id, int64_t now, json_t **out, struct 
 		json_decref(v);
 		return rc;
 	}
-	/* Possible duplicates: the same community and category lately. */
+	/* Possible duplicates: the same community and category lately, newest first. The order
+	 * follows cases_community (community_id, category, created_at[, id]) so the engine
+	 * stops after five instead of sorting every recent case of the category. */
 	json_t *dups = json_array();
 	json_object_set_new(v, "possible_duplicates", dups);
 	if (community) {
@@ -1281,7 +1283,7 @@ int cases_get_json(struct db *db, int64_t id, int64_t now, json_t **out, struct 
 		    db,
 		    "SELECT id, title, status, created_at FROM cases WHERE community_id = ?"
 		    " AND category = ? AND id <> ? AND created_at >= ? AND (status <> 'closed'"
-		    " OR closed_at >= ?) ORDER BY id DESC LIMIT 5",
+		    " OR closed_at >= ?) ORDER BY created_at DESC, id DESC LIMIT 5",
 		    err);
 		if (!st) {
 			json_decref(v);
@@ -1419,26 +1421,29 @@ int cases_list_json(struct db *db, const struct case_filter *f, const struct cas
 
 /* ---- rates ---- */
 
+/* The city or a district: the cases first, each checked against its place (the places
+ * first walked all 657k of them at the root); a street or less: its places first. */
+#define RATES_SQL(FROM)                                                                            \
+	"SELECT count(*),"                                                                         \
+	" coalesce(sum(CASE WHEN c.accepted_at IS NOT NULL AND c.accepted_at <="                   \
+	"  coalesce(c.dispatch_due_at, c.sla_due_at) THEN 1 ELSE 0 END), 0),"                      \
+	" coalesce(sum(CASE WHEN c.status = 'closed' THEN 1 ELSE 0 END), 0),"                      \
+	" coalesce(sum(CASE WHEN c.rating IS NOT NULL AND c.status = 'closed' THEN 1 ELSE 0"       \
+	"  END), 0),"                                                                              \
+	" coalesce(sum(CASE WHEN c.status = 'closed' AND c.rating IN ('satisfied',"                \
+	"  'basically_satisfied') THEN 1 ELSE 0 END), 0),"                                         \
+	" coalesce(sum(CASE WHEN c.status IN " OPEN_STATES " AND c.due_at < ? THEN 1 ELSE 0"       \
+	"  END), 0),"                                                                              \
+	" coalesce(sum(CASE WHEN c.replied_at IS NOT NULL AND c.replied_at <= c.sla_due_at"        \
+	"  THEN 1 ELSE 0 END), 0)" FROM " WHERE p.id = c.place_id AND p.path >= ? AND p.path < ?"  \
+	" AND c.created_at >= ? AND c.created_at < ?"
+
 static int rates(struct db *db, const char *lo, const char *hi, int64_t from, int64_t to,
                  int64_t now, json_t **out, struct xf_err *err)
 {
-	struct db_stmt *st = db_prep(
-	    db,
-	    "SELECT count(*),"
-	    " coalesce(sum(CASE WHEN c.accepted_at IS NOT NULL AND c.accepted_at <="
-	    "  coalesce(c.dispatch_due_at, c.sla_due_at) THEN 1 ELSE 0 END), 0),"
-	    " coalesce(sum(CASE WHEN c.status = 'closed' THEN 1 ELSE 0 END), 0),"
-	    " coalesce(sum(CASE WHEN c.rating IS NOT NULL AND c.status = 'closed' THEN 1 ELSE 0"
-	    "  END), 0),"
-	    " coalesce(sum(CASE WHEN c.status = 'closed' AND c.rating IN ('satisfied',"
-	    "  'basically_satisfied') THEN 1 ELSE 0 END), 0),"
-	    " coalesce(sum(CASE WHEN c.status IN " OPEN_STATES " AND c.due_at < ? THEN 1 ELSE 0"
-	    "  END), 0),"
-	    " coalesce(sum(CASE WHEN c.replied_at IS NOT NULL AND c.replied_at <= c.sla_due_at"
-	    "  THEN 1 ELSE 0 END), 0)"
-	    " FROM cases c JOIN places p ON p.id = c.place_id WHERE p.path >= ? AND p.path < ?"
-	    " AND c.created_at >= ? AND c.created_at < ?",
-	    err);
+	struct db_stmt *st = registry_subtree_wide(lo)
+	                         ? db_prep(db, RATES_SQL(" FROM cases c CROSS JOIN places p"), err)
+	                         : db_prep(db, RATES_SQL(" FROM places p CROSS JOIN cases c"), err);
 	if (!st)
 		return err->status;
 	db_bind_int(st, 1, now);
@@ -1545,18 +1550,18 @@ int cases_report_json(struct db *db, int64_t place_id, int64_t from, int64_t to,
 	/* Per handler: who replied, and how it was rated. */
 	json_t *handlers = json_array();
 	json_object_set_new(v, "handlers", handlers);
-	st = db_prep(
-	    db,
-	    "SELECT u.id, u.display_name, count(*), coalesce(sum(CASE WHEN c.replied_at <="
-	    " c.sla_due_at THEN 1 ELSE 0 END), 0), coalesce(sum(CASE WHEN c.status ="
-	    " 'closed' THEN 1 ELSE 0 END), 0), coalesce(sum(CASE WHEN c.rating IS NOT NULL"
-	    " AND c.status = 'closed' THEN 1 ELSE 0 END), 0), coalesce(sum(CASE WHEN"
-	    " c.status = 'closed' AND c.rating IN ('satisfied', 'basically_satisfied') THEN"
-	    " 1 ELSE 0 END), 0) FROM cases c JOIN places p ON p.id = c.place_id JOIN users u"
-	    " ON u.id = c.replied_by WHERE p.path >= ? AND p.path < ? AND c.created_at >= ?"
-	    " AND c.created_at < ? GROUP BY u.id, u.display_name ORDER BY count(*) DESC"
-	    " LIMIT 50",
-	    err);
+#define HANDLERS_SQL(FROM)                                                                         \
+	"SELECT u.id, u.display_name, count(*), coalesce(sum(CASE WHEN c.replied_at <="            \
+	" c.sla_due_at THEN 1 ELSE 0 END), 0), coalesce(sum(CASE WHEN c.status ="                  \
+	" 'closed' THEN 1 ELSE 0 END), 0), coalesce(sum(CASE WHEN c.rating IS NOT NULL"            \
+	" AND c.status = 'closed' THEN 1 ELSE 0 END), 0), coalesce(sum(CASE WHEN"                  \
+	" c.status = 'closed' AND c.rating IN ('satisfied', 'basically_satisfied') THEN"           \
+	" 1 ELSE 0 END), 0)" FROM " JOIN users u ON u.id = c.replied_by WHERE p.id ="              \
+	" c.place_id AND p.path >= ? AND p.path < ? AND c.created_at >= ? AND c.created_at < ?"    \
+	" GROUP BY u.id, u.display_name ORDER BY count(*) DESC LIMIT 50"
+	st = registry_subtree_wide(lo)
+	         ? db_prep(db, HANDLERS_SQL(" FROM cases c CROSS JOIN places p"), err)
+	         : db_prep(db, HANDLERS_SQL(" FROM places p CROSS JOIN cases c"), err);
 	if (!st) {
 		json_decref(v);
 		return err->status;

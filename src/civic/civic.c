@@ -211,11 +211,10 @@ CIVIC_OP(civic_conventions_list)
 		     * people by place: a building's count reads its households, not the city */
 		    " places h CROSS JOIN people pe WHERE pe.place_id = h.id AND h.path >= p.path "
 		    "AND"
-		    " h.path < substr(p.path, 1, length(p.path) - 1) || '0') FROM conventions c "
-		    "JOIN "
-		    "places p ON p.id ="
-		    " c.place_id JOIN convention_versions v ON v.convention_id = c.id AND"
-		    " v.version = c.version WHERE p.path >= ? AND p.path < ? ORDER BY c.id DESC"
+		    " h.path < substr(p.path, 1, length(p.path) - 1) || '0') FROM conventions c"
+		    " CROSS JOIN places p JOIN convention_versions v ON v.convention_id = c.id AND"
+		    " v.version = c.version WHERE p.id = c.place_id AND p.path >= ? AND p.path < ?"
+		    " ORDER BY c.id DESC"
 		    " LIMIT 200",
 		    err);
 		if (!st) {
@@ -532,8 +531,9 @@ CIVIC_OP(civic_alliances_list)
 	    db,
 	    "SELECT al.id, al.name, al.charter, al.place_id, p.name, al.created_at, (SELECT"
 	    " count(*) FROM alliance_buildings b WHERE b.alliance_id = al.id), (SELECT count(*)"
-	    " FROM conventions c WHERE c.alliance_id = al.id) FROM alliances al JOIN places p ON"
-	    " p.id = al.place_id WHERE p.path >= ? AND p.path < ? ORDER BY al.id DESC LIMIT 200",
+	    " FROM conventions c WHERE c.alliance_id = al.id) FROM alliances al CROSS JOIN places "
+	    "p WHERE"
+	    " p.id = al.place_id AND p.path >= ? AND p.path < ? ORDER BY al.id DESC LIMIT 200",
 	    err);
 	if (!st)
 		return err->status;
@@ -829,11 +829,12 @@ CIVIC_OP(civic_rotas_list)
 			json_decref(items);
 			return rc;
 		}
-		st = db_prep(db,
-		             "SELECT r.id FROM rotas r JOIN places p ON p.id = r.place_id WHERE"
-		             " p.path >= ? AND p.path < ? AND r.active = 1 ORDER BY r.id DESC LIMIT"
-		             " 100",
-		             err);
+		st = db_prep(
+		    db,
+		    "SELECT r.id FROM rotas r CROSS JOIN places p WHERE p.id = r.place_id AND"
+		    " p.path >= ? AND p.path < ? AND r.active = 1 ORDER BY r.id DESC LIMIT"
+		    " 100",
+		    err);
 		if (st) {
 			db_bind_text(st, 1, lo);
 			db_bind_text(st, 2, hi);
@@ -1119,7 +1120,8 @@ CIVIC_OP(civic_notices_list)
 		    "SELECT n.id, n.kind, n.audience, n.title, n.body, n.place_id, p.name,"
 		    " n.published_at, (SELECT count(*) FROM notice_reads r WHERE r.notice_id ="
 		    " n.id), (SELECT count(*) FROM notice_reads r WHERE r.notice_id = n.id AND"
-		    " r.user_id = ?) FROM notices n JOIN places p ON p.id = n.place_id WHERE p.path"
+		    " r.user_id = ?) FROM notices n CROSS JOIN places p WHERE p.id = n.place_id "
+		    "AND p.path"
 		    " >= ? AND p.path < ? AND (? = '' OR n.kind = ?) ORDER BY n.published_at DESC,"
 		    " n.id DESC LIMIT 200",
 		    err);

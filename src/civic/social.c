@@ -48,10 +48,10 @@ CIVIC_OP(civic_incubators_list)
 		    " 0) FROM org_services s JOIN incubations x ON x.org_id = s.org_id WHERE"
 		    " x.incubator_id = i.id), (SELECT count(*) FROM org_volunteers v JOIN "
 		    "incubations"
-		    " x ON x.org_id = v.org_id WHERE x.incubator_id = i.id) FROM incubators i JOIN"
-		    " places p ON p.id = i.place_id WHERE (p.path >= ? AND p.path < ?) OR "
-		    "substr(?, 1,"
-		    " length(p.path)) = p.path ORDER BY length(p.path), i.id LIMIT 200",
+		    " x ON x.org_id = v.org_id WHERE x.incubator_id = i.id) FROM incubators i CROSS"
+		    " JOIN places p WHERE p.id = i.place_id AND ((p.path >= ? AND p.path < ?) OR"
+		    " substr(?, 1, length(p.path)) = p.path) ORDER BY length(p.path), i.id LIMIT "
+		    "200",
 		    err);
 		if (st) {
 			db_bind_text(st, 1, lo);

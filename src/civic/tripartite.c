@@ -54,8 +54,8 @@ CIVIC_OP(civic_tri_list)
 	    " c.meeting_id = m.id), (SELECT count(*) FROM tri_commitments c WHERE c.meeting_id ="
 	    " m.id AND c.status = 'open'), (SELECT count(*) FROM tri_commitments c WHERE"
 	    " c.meeting_id = m.id AND c.status = 'open' AND c.due_at < ?) FROM tri_meetings m"
-	    " JOIN places p ON p.id = m.place_id JOIN orgs o ON o.id = m.convenor_id WHERE p.path"
-	    " >= ? AND p.path < ? ORDER BY m.held_at DESC, m.id DESC LIMIT 200",
+	    " CROSS JOIN places p JOIN orgs o ON o.id = m.convenor_id WHERE p.id = m.place_id AND"
+	    " p.path >= ? AND p.path < ? ORDER BY m.held_at DESC, m.id DESC LIMIT 200",
 	    err);
 	if (!st)
 		return err->status;
@@ -375,9 +375,9 @@ CIVIC_OP(civic_tri_commitments)
 	    " coalesce(pe.name, ''), c.title, c.due_at, c.status, c.done_at, (SELECT count(*)"
 	    " FROM tri_followups f WHERE f.commitment_id = c.id), coalesce((SELECT f.note FROM"
 	    " tri_followups f WHERE f.commitment_id = c.id ORDER BY f.id DESC LIMIT 1), '') FROM"
-	    " tri_commitments c JOIN tri_meetings m ON m.id = c.meeting_id JOIN places p ON p.id"
-	    " = m.place_id JOIN orgs o ON o.id = c.org_id LEFT JOIN people pe ON pe.id ="
-	    " c.owner_id WHERE p.path >= ? AND p.path < ? AND (? = '' OR (? = 'overdue' AND"
+	    " tri_commitments c JOIN tri_meetings m ON m.id = c.meeting_id CROSS JOIN places p"
+	    " JOIN orgs o ON o.id = c.org_id LEFT JOIN people pe ON pe.id = c.owner_id WHERE"
+	    " p.id = m.place_id AND p.path >= ? AND p.path < ? AND (? = '' OR (? = 'overdue' AND"
 	    " c.status = 'open' AND c.due_at < ?) OR (? <> 'overdue' AND c.status = ?)) ORDER BY"
 	    " c.due_at, c.id LIMIT 500",
 	    err);
@@ -482,8 +482,8 @@ static int rating_summary(struct db *db, const struct actor *a, const char *lo, 
 	    " property_ratings r WHERE r.org_id = o.id AND r.year = ? AND r.score >= 4),"
 	    " coalesce((SELECT r.score FROM property_ratings r WHERE r.org_id = o.id AND r.year ="
 	    " ? AND r.person_id = ?), 0), (SELECT count(*) FROM tri_commitments c WHERE c.org_id ="
-	    " o.id AND c.status = 'open' AND c.due_at < ?) FROM orgs o JOIN places p ON p.id ="
-	    " o.place_id JOIN places s ON s.id = ? WHERE o.kind = 'property_company' AND"
+	    " o.id AND c.status = 'open' AND c.due_at < ?) FROM orgs o CROSS JOIN places p JOIN"
+	    " places s ON s.id = ? WHERE p.id = o.place_id AND o.kind = 'property_company' AND"
 	    " substr(p.path, 1, length(s.path)) = s.path AND p.path >= ? AND p.path < ? ORDER BY"
 	    " o.id LIMIT 200",
 	    err);

@@ -97,8 +97,9 @@ CIVIC_OP(civic_ventures_list)
 		    " x WHERE x.call_id = v.id), (SELECT count(*) FROM venture_apps x WHERE"
 		    " x.call_id = v.id AND x.status = 'funded'), (SELECT"
 		    " coalesce(sum(x.granted_fen), 0) FROM venture_apps x WHERE x.call_id ="
-		    " v.id AND x.status = 'funded') FROM venture_calls v JOIN places p ON p.id"
-		    " = v.place_id WHERE p.path >= ? AND p.path < ? ORDER BY v.id DESC LIMIT"
+		    " v.id AND x.status = 'funded') FROM venture_calls v CROSS JOIN places p WHERE "
+		    "p.id"
+		    " = v.place_id AND p.path >= ? AND p.path < ? ORDER BY v.id DESC LIMIT"
 		    " 100",
 		    err);
 		if (st) {

@@ -18,6 +18,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <time.h>
 #include <sodium.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -284,6 +285,7 @@ static int open_access_log(const struct cli_opts *o, const struct config *c, FIL
 		fprintf(stderr, "xingfu: 无法打开访问日志 %s\n", path);
 		return XF_EIO;
 	}
+	setvbuf(*out, NULL, _IOFBF, 64 * 1024); /* written out every 100 ms (log_access_flush) */
 	return XF_OK;
 }
 
@@ -478,9 +480,13 @@ int cli_serve_db(const char *db, const struct cli_opts *o, bool print_demo_accou
 	}
 	printf("按 Ctrl-C 停止；SIGHUP 重新加载配置。\n");
 	fflush(stdout);
-	int sig;
+	/* Wait for a signal; meanwhile write the buffered access-log lines out every 100 ms. */
+	const struct timespec tick = {0, 100 * 1000 * 1000};
 	for (;;) {
-		sigwait(&set, &sig);
+		int sig = sigtimedwait(&set, NULL, &tick);
+		log_access_flush();
+		if (sig < 0)
+			continue; /* the tick (EAGAIN) or an unrelated signal (EINTR) */
 		if (sig != SIGHUP)
 			break;
 		reload(&app, o, &access);

@@ -491,8 +491,8 @@ int coop_posts_list(struct db *db, const struct actor *a, json_t *q, int64_t id,
 	    "SELECT s.id, s.title, s.description, s.schedule, s.capacity, s.skills, s.status,"
 	    " p.name, (SELECT count(*) FROM post_claims c WHERE c.post_id = s.id),"
 	    " (SELECT count(*) FROM post_claims c WHERE c.post_id = s.id AND c.person_id = ?)"
-	    " FROM service_posts s JOIN places p ON p.id = s.place_id"
-	    " WHERE p.path >= ? AND p.path < ? ORDER BY s.id DESC LIMIT 200",
+	    " FROM service_posts s CROSS JOIN places p"
+	    " WHERE p.id = s.place_id AND p.path >= ? AND p.path < ? ORDER BY s.id DESC LIMIT 200",
 	    err);
 	if (!st)
 		return err->status;
@@ -1461,6 +1461,70 @@ int coop_activity_confirm(struct db *db, const struct actor *a, json_t *body, in
 	return XF_OK;
 }
 
+/* People and flagged volunteers of a subtree: a street or above from the dashboard's rollup
+ * (*as_of its time; 1.6 million people cannot be counted within a request), below counted
+ * live (its places first, then their people). */
+static int volunteer_base(struct db *db, int64_t place, const char *lo, const char *hi, int64_t now,
+                          int64_t *people, int64_t *flagged, int64_t *as_of, struct xf_err *err)
+{
+	char kind[16] = "";
+	struct db_stmt *st = db_prep(db, "SELECT kind FROM places WHERE id = ?", err);
+	if (!st)
+		return err->status;
+	db_bind_int(st, 1, place);
+	int rc = db_step(st, err);
+	if (rc < 0)
+		return rc;
+	if (rc == DB_ROW)
+		snprintf(kind, sizeof kind, "%s", db_col_text(st, 0));
+	db_reset(st);
+	*as_of = 0;
+	if (strcmp(kind, "city") == 0 || strcmp(kind, "district") == 0 ||
+	    strcmp(kind, "street") == 0) {
+		int64_t year = clock_beijing_year(now), at = 0;
+		rc = db_int(db, err, &at, "SELECT computed_at FROM dash_rollup_meta WHERE year = ?",
+		            "i", year);
+		if (rc == XF_OK) {
+			/* A missing row is zero once the year's meta row exists. */
+			*people = *flagged = 0;
+			st = db_prep(
+			    db,
+			    "SELECT figure, n FROM dash_rollup WHERE place_id = ? AND year = ?"
+			    " AND month = 0 AND figure IN ('population', 'volunteers')",
+			    err);
+			if (!st)
+				return err->status;
+			db_bind_int(st, 1, place);
+			db_bind_int(st, 2, year);
+			while ((rc = db_step(st, err)) == DB_ROW)
+				*(strcmp(db_col_text(st, 0), "population") == 0 ? people
+				                                                : flagged) =
+				    db_col_int(st, 1);
+			if (rc < 0)
+				return rc;
+			*as_of = at;
+			return XF_OK;
+		}
+		if (rc != XF_ENOTFOUND)
+			return rc;
+	}
+	st = db_prep(db,
+	             "SELECT count(*), coalesce(sum(CASE WHEN pe.volunteer = 1 THEN 1 ELSE 0 END),"
+	             " 0) FROM places p CROSS JOIN people pe WHERE pe.place_id = p.id AND"
+	             " p.path >= ? AND p.path < ?",
+	             err);
+	if (!st)
+		return err->status;
+	db_bind_text(st, 1, lo);
+	db_bind_text(st, 2, hi);
+	if ((rc = db_step(st, err)) != DB_ROW)
+		return rc < 0 ? rc : xf_fail(err, XF_EDB, "db_error", "统计失败");
+	*people = db_col_int(st, 0);
+	*flagged = db_col_int(st, 1);
+	db_reset(st);
+	return XF_OK;
+}
+
 int coop_volunteer_report(struct db *db, const struct actor *a, json_t *q, int64_t id, int64_t now,
                           json_t **out, struct xf_err *err)
 {
@@ -1469,33 +1533,37 @@ int coop_volunteer_report(struct db *db, const struct actor *a, json_t *q, int64
 	char lo[256], hi[256];
 	if (rc == XF_OK)
 		rc = registry_subtree(db, place, lo, hi, err);
+	int64_t people = 0, volunteers = 0, minutes = 0, as_of = 0;
+	if (rc == XF_OK)
+		rc = volunteer_base(db, place, lo, hi, now, &people, &volunteers, &as_of, err);
 	if (rc != XF_OK)
 		return rc;
+	/* A volunteer is flagged or has verified minutes in the last 365 days: the second kind
+	 * (and every verified minute) counted live from the year's activities, which are few. */
 	struct db_stmt *st = db_prep(
 	    db,
-	    "SELECT count(*), coalesce(sum(CASE WHEN pe.volunteer = 1 OR EXISTS (SELECT 1 FROM"
-	    " activity_signups s JOIN activities ac ON ac.id = s.activity_id WHERE s.person_id ="
-	    " pe.id AND s.minutes > 0 AND ac.starts_at >= ?) THEN 1 ELSE 0 END), 0),"
-	    " coalesce(sum((SELECT coalesce(sum(s.minutes), 0) FROM activity_signups s JOIN"
-	    " activities ac ON ac.id = s.activity_id WHERE s.person_id = pe.id AND ac.starts_at >="
-	    " ?)), 0) FROM people pe JOIN places p ON p.id = pe.place_id WHERE p.path >= ? AND"
+	    "SELECT count(DISTINCT CASE WHEN s.minutes > 0 AND pe.volunteer <> 1 THEN s.person_id"
+	    " END), coalesce(sum(s.minutes), 0) FROM activities ac CROSS JOIN activity_signups s"
+	    " CROSS JOIN people pe CROSS JOIN places p WHERE s.activity_id = ac.id AND pe.id ="
+	    " s.person_id AND p.id = pe.place_id AND ac.starts_at >= ? AND p.path >= ? AND"
 	    " p.path < ?",
 	    err);
 	if (!st)
 		return err->status;
 	db_bind_int(st, 1, now - 365 * 86400);
-	db_bind_int(st, 2, now - 365 * 86400);
-	db_bind_text(st, 3, lo);
-	db_bind_text(st, 4, hi);
+	db_bind_text(st, 2, lo);
+	db_bind_text(st, 3, hi);
 	if ((rc = db_step(st, err)) != DB_ROW)
 		return rc < 0 ? rc : xf_fail(err, XF_EDB, "db_error", "统计失败");
-	int64_t people = db_col_int(st, 0), volunteers = db_col_int(st, 1),
-	        minutes = db_col_int(st, 2);
+	volunteers += db_col_int(st, 0);
+	minutes = db_col_int(st, 1);
 	db_reset(st);
 	*out = json_pack("{s:I, s:I, s:I, s:I, s:o}", "place_id", (json_int_t)place, "people",
 	                 (json_int_t)people, "volunteers", (json_int_t)volunteers,
 	                 "verified_minutes", (json_int_t)minutes, "volunteer_share",
 	                 people ? json_real((double)volunteers / (double)people) : json_null());
+	/* When the people were counted: null = just now, live. */
+	json_object_set_new(*out, "as_of", as_of ? json_integer(as_of) : json_null());
 	return XF_OK;
 }
 

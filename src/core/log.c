@@ -3,9 +3,11 @@
 
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdbool.h>
 
 static enum log_level level = LOG_INFO;
 static FILE *access_f;
+static bool access_dirty;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 
 void log_set_level(enum log_level lvl)
@@ -17,6 +19,9 @@ FILE *log_set_access(FILE *f)
 {
 	pthread_mutex_lock(&mu);
 	FILE *old = access_f;
+	if (old && access_dirty)
+		fflush(old);
+	access_dirty = false;
 	access_f = f;
 	pthread_mutex_unlock(&mu);
 	return old;
@@ -53,6 +58,15 @@ void log_access_line(const char *line, size_t len)
 	}
 	fwrite(line, 1, len, access_f);
 	fputc('\n', access_f);
-	fflush(access_f);
+	access_dirty = true;
+	pthread_mutex_unlock(&mu);
+}
+
+void log_access_flush(void)
+{
+	pthread_mutex_lock(&mu);
+	if (access_f && access_dirty)
+		fflush(access_f);
+	access_dirty = false;
 	pthread_mutex_unlock(&mu);
 }

@@ -185,8 +185,9 @@ static int counts(struct db *db, const char *lo, const char *hi, int64_t except,
 	    db,
 	    "SELECT d.level, sum(CASE WHEN d.status = 'open' AND d.due_at >= ? THEN 1 ELSE 0 END),"
 	    " sum(CASE WHEN d.status = 'open' AND d.due_at < ? THEN 1 ELSE 0 END), sum(CASE WHEN"
-	    " d.status = 'done' THEN 1 ELSE 0 END) FROM duty_items d JOIN places p ON p.id ="
-	    " d.place_id WHERE p.path >= ? AND p.path < ? AND d.place_id <> ? GROUP BY d.level",
+	    " d.status = 'done' THEN 1 ELSE 0 END) FROM duty_items d CROSS JOIN places p WHERE "
+	    "p.id ="
+	    " d.place_id AND p.path >= ? AND p.path < ? AND d.place_id <> ? GROUP BY d.level",
 	    err);
 	if (!st)
 		return err->status;
@@ -488,7 +489,7 @@ static int meeting_place(struct db *db, int64_t id, int64_t *place, struct xf_er
 	" (SELECT count(*) FROM duty_items d WHERE d.meeting_id = m.id), (SELECT count(*) FROM"    \
 	" duty_items d WHERE d.meeting_id = m.id AND d.status = 'done'), (SELECT count(*) FROM"    \
 	" duty_items d WHERE d.meeting_id = m.id AND d.status = 'open' AND d.due_at < ?), p.kind"  \
-	" FROM joint_meetings m JOIN places p ON p.id = m.place_id "
+	" FROM joint_meetings m CROSS JOIN places p "
 
 static json_t *meeting_json(struct db_stmt *st)
 {
@@ -516,8 +517,8 @@ DUTY_OP(duty_meetings_list)
 		return rc;
 	struct db_stmt *st =
 	    db_prep(db,
-	            MEETING_COLS
-	            "WHERE p.path >= ? AND p.path < ? ORDER BY m.held_at DESC, m.id DESC LIMIT 500",
+	            MEETING_COLS "WHERE p.id = m.place_id AND p.path >= ? AND p.path < ? ORDER BY "
+	                         "m.held_at DESC, m.id DESC LIMIT 500",
 	            err);
 	if (!st)
 		return err->status;
@@ -543,7 +544,7 @@ DUTY_OP(duty_meeting_get)
 		rc = actor_need(db, a, "duty.read", place, err);
 	if (rc != XF_OK)
 		return rc;
-	struct db_stmt *st = db_prep(db, MEETING_COLS "WHERE m.id = ?", err);
+	struct db_stmt *st = db_prep(db, MEETING_COLS "WHERE p.id = m.place_id AND m.id = ?", err);
 	if (!st)
 		return err->status;
 	db_bind_int(st, 1, now);
@@ -632,8 +633,8 @@ static int review_place(struct db *db, int64_t id, int64_t *place, struct xf_err
 	"d"                                                                                        \
 	" WHERE d.review_id = r.id AND d.status = 'done'), (SELECT count(*) FROM duty_items d "    \
 	"WHERE"                                                                                    \
-	" d.review_id = r.id AND d.status = 'open' AND d.due_at < ?) FROM site_reviews r JOIN"     \
-	" places p ON p.id = r.place_id "
+	" d.review_id = r.id AND d.status = 'open' AND d.due_at < ?) FROM site_reviews r CROSS"    \
+	" JOIN places p "
 
 static json_t *review_json(struct db_stmt *st)
 {
@@ -655,10 +656,11 @@ DUTY_OP(duty_site_reviews_list)
 		rc = registry_subtree(db, place, lo, hi, err);
 	if (rc != XF_OK)
 		return rc;
-	struct db_stmt *st = db_prep(db,
-	                             REVIEW_COLS "WHERE p.path >= ? AND p.path < ? AND (? = 0 OR"
-	                                         " r.year = ?) ORDER BY r.held_at DESC LIMIT 500",
-	                             err);
+	struct db_stmt *st = db_prep(
+	    db,
+	    REVIEW_COLS "WHERE p.id = r.place_id AND p.path >= ? AND p.path < ? AND (? = 0 OR"
+	                " r.year = ?) ORDER BY r.held_at DESC LIMIT 500",
+	    err);
 	if (!st)
 		return err->status;
 	db_bind_int(st, 1, now);
@@ -685,7 +687,7 @@ DUTY_OP(duty_site_review_get)
 		rc = actor_need(db, a, "duty.read", place, err);
 	if (rc != XF_OK)
 		return rc;
-	struct db_stmt *st = db_prep(db, REVIEW_COLS "WHERE r.id = ?", err);
+	struct db_stmt *st = db_prep(db, REVIEW_COLS "WHERE p.id = r.place_id AND r.id = ?", err);
 	if (!st)
 		return err->status;
 	db_bind_int(st, 1, now);
@@ -772,8 +774,9 @@ DUTY_OP(duty_instructors_list)
 	    db,
 	    "SELECT i.id, i.place_id, p.name, p.kind, i.person_id, pe.name, i.title, i.started_at,"
 	    " coalesce(i.ended_at, 0), (SELECT count(*) FROM duty_items d WHERE d.place_id ="
-	    " i.place_id AND d.status = 'open' AND d.due_at < ?) FROM instructors i JOIN places p"
-	    " ON p.id = i.place_id JOIN people pe ON pe.id = i.person_id WHERE p.path >= ? AND"
+	    " i.place_id AND d.status = 'open' AND d.due_at < ?) FROM instructors i CROSS JOIN"
+	    " places p JOIN people pe ON pe.id = i.person_id WHERE p.id = i.place_id AND p.path >= "
+	    "? AND"
 	    " p.path < ? ORDER BY i.ended_at IS NOT NULL, p.path, i.id LIMIT 500",
 	    err);
 	if (!st)

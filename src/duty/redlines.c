@@ -125,8 +125,7 @@ DUTY_OP(duty_red_line_update)
 #define VIOLATION_COLS                                                                             \
 	"SELECT v.id, v.red_line_id, l.text, l.category, v.place_id, p.name, v.subject,"           \
 	" v.description, v.found_at, v.status, v.handling, coalesce(v.handled_at, 0) FROM"         \
-	" red_line_violations v JOIN red_lines l ON l.id = v.red_line_id JOIN places p ON p.id ="  \
-	" v.place_id "
+	" red_line_violations v JOIN red_lines l ON l.id = v.red_line_id CROSS JOIN places p "
 
 static json_t *violation_row(struct db_stmt *st)
 {
@@ -158,12 +157,12 @@ DUTY_OP(duty_violations_list)
 	if (*status && strcmp(status, "reported") != 0 && strcmp(status, "handled") != 0)
 		return xf_fail_field(err, XF_EINVAL, "validation_failed", "status",
 		                     "状态只能是 reported（待处理）或 handled（已处理）");
-	struct db_stmt *st =
-	    db_prep(db,
-	            VIOLATION_COLS "WHERE p.path >= ? AND p.path < ? AND (? = '' OR"
-	                           " v.status = ?) ORDER BY v.found_at DESC, v.id"
-	                           " DESC LIMIT 500",
-	            err);
+	struct db_stmt *st = db_prep(
+	    db,
+	    VIOLATION_COLS "WHERE p.id = v.place_id AND p.path >= ? AND p.path < ? AND (? = '' OR"
+	                   " v.status = ?) ORDER BY v.found_at DESC, v.id"
+	                   " DESC LIMIT 500",
+	    err);
 	if (!st)
 		return err->status;
 	db_bind_text(st, 1, lo);
@@ -183,7 +182,8 @@ DUTY_OP(duty_violations_list)
 
 static int violation_get(struct db *db, int64_t id, json_t **out, struct xf_err *err)
 {
-	struct db_stmt *st = db_prep(db, VIOLATION_COLS "WHERE v.id = ?", err);
+	struct db_stmt *st =
+	    db_prep(db, VIOLATION_COLS "WHERE p.id = v.place_id AND v.id = ?", err);
 	if (!st)
 		return err->status;
 	db_bind_int(st, 1, id);

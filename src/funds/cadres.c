@@ -181,8 +181,9 @@ FUNDS_OP(cadres_list)
 	    "), (SELECT coalesce(sum(hours), 0) FROM cadre_events e WHERE e.cadre_id = c.id AND"
 	    " e.kind = 'training'), (SELECT count(*) FROM positions ps WHERE ps.person_id ="
 	    " c.person_id AND ps.ended_at IS NULL AND ps.post IN ('secretary', 'director')) FROM"
-	    " cadres c JOIN people pe ON pe.id = c.person_id JOIN places p ON p.id = c.place_id"
-	    " WHERE p.path >= ? AND p.path < ? AND c.left_at IS NULL ORDER BY p.path, c.id"
+	    " cadres c JOIN people pe ON pe.id = c.person_id CROSS JOIN places p WHERE p.id = "
+	    "c.place_id"
+	    " AND p.path >= ? AND p.path < ? AND c.left_at IS NULL ORDER BY p.path, c.id"
 	    " LIMIT 2000",
 	    err);
 	if (!st)
@@ -289,7 +290,8 @@ FUNDS_OP(cadres_report)
 	    " " SUBSIDY_KINDS
 	    ") THEN 1 ELSE 0 END), 0), coalesce(sum((SELECT coalesce(sum(e.hours),"
 	    " 0) FROM cadre_events e WHERE e.cadre_id = c.id AND e.kind = 'training')), 0)"
-	    " FROM cadres c JOIN places p ON p.id = c.place_id WHERE p.path >= ? AND p.path < ? AND"
+	    " FROM cadres c CROSS JOIN places p WHERE p.id = c.place_id AND p.path >= ? AND p.path "
+	    "< ? AND"
 	    " c.left_at IS NULL",
 	    err);
 	if (!st)
@@ -304,14 +306,14 @@ FUNDS_OP(cadres_report)
 	int64_t careers[2] = {0, 0};
 	if ((rc = db_int(
 	         db, err, &careers[0],
-	         "SELECT count(*) FROM cadre_events e JOIN cadres c ON c.id = e.cadre_id JOIN"
-	         " places p ON p.id = c.place_id WHERE p.path >= ? AND p.path < ? AND"
+	         "SELECT count(*) FROM cadre_events e JOIN cadres c ON c.id = e.cadre_id CROSS JOIN"
+	         " places p WHERE p.id = c.place_id AND p.path >= ? AND p.path < ? AND"
 	         " e.kind = 'civil_service'",
 	         "tt", lo, hi)) != XF_OK ||
 	    (rc = db_int(
 	         db, err, &careers[1],
-	         "SELECT count(*) FROM cadre_events e JOIN cadres c ON c.id = e.cadre_id JOIN"
-	         " places p ON p.id = c.place_id WHERE p.path >= ? AND p.path < ? AND"
+	         "SELECT count(*) FROM cadre_events e JOIN cadres c ON c.id = e.cadre_id CROSS JOIN"
+	         " places p WHERE p.id = c.place_id AND p.path >= ? AND p.path < ? AND"
 	         " e.kind = 'promotion'",
 	         "tt", lo, hi)) != XF_OK)
 		return rc;

@@ -327,7 +327,8 @@ FUNDS_OP(funds_list)
 	    db,
 	    "SELECT f.id, f.year, f.kind, f.name, f.budget_fen, p.name, (SELECT coalesce(sum("
 	    "e.amount_fen), 0) FROM expenditures e WHERE e.fund_id = f.id AND e.status IN"
-	    " ('approved', 'paid')) FROM funds f JOIN places p ON p.id = f.place_id WHERE p.path "
+	    " ('approved', 'paid')) FROM funds f CROSS JOIN places p WHERE p.id = f.place_id AND "
+	    "p.path "
 	    ">= ?"
 	    " AND p.path < ? AND (? = 0 OR f.year = ?) ORDER BY f.year DESC, p.path, f.id LIMIT "
 	    "500",
@@ -812,7 +813,8 @@ static int totals(struct db *db, const char *lo, const char *hi, int64_t year, j
 	    " 0) FROM expenditures e WHERE e.fund_id = f.id AND e.status IN ('approved', 'paid'))),"
 	    " 0), coalesce(sum((SELECT coalesce(sum(e.deeds), 0) FROM expenditures e WHERE"
 	    " e.fund_id = f.id AND e.status IN ('approved', 'paid'))), 0), count(*) FROM funds f"
-	    " JOIN places p ON p.id = f.place_id WHERE p.path >= ? AND p.path < ? AND (? = 0 OR"
+	    " CROSS JOIN places p WHERE p.id = f.place_id AND p.path >= ? AND p.path < ? AND (? = "
+	    "0 OR"
 	    " f.year = ?)",
 	    err);
 	if (!st)
@@ -851,8 +853,9 @@ FUNDS_OP(funds_report)
 	    db,
 	    "SELECT e.category, coalesce(max(i.name), e.category), coalesce(sum(e.amount_fen), 0),"
 	    " coalesce(sum(e.deeds), 0), count(*) FROM expenditures e JOIN funds f ON f.id ="
-	    " e.fund_id JOIN places p ON p.id = f.place_id LEFT JOIN fund_rule_items i ON"
-	    " i.ruleset_id = f.ruleset_id AND i.category = e.category WHERE p.path >= ? AND p.path "
+	    " e.fund_id CROSS JOIN places p LEFT JOIN fund_rule_items i ON"
+	    " i.ruleset_id = f.ruleset_id AND i.category = e.category WHERE p.id = f.place_id AND"
+	    " p.path >= ? AND p.path "
 	    "<"
 	    " ? AND (? = 0 OR f.year = ?) AND e.status IN ('approved', 'paid') GROUP BY e.category"
 	    " ORDER BY 3 DESC",

@@ -84,8 +84,9 @@ FUNDS_OP(centres_list)
 	    db,
 	    "SELECT c.id, c.name, p.id, p.name, coalesce(p.area_cm2, 0), (SELECT count(*) FROM"
 	    " venues v WHERE v.centre_id = c.id), (SELECT count(*) FROM centre_projects j WHERE"
-	    " j.centre_id = c.id AND j.status <> 'done') FROM centres c JOIN places p ON p.id ="
-	    " c.place_id WHERE p.path >= ? AND p.path < ? ORDER BY p.path LIMIT 2000",
+	    " j.centre_id = c.id AND j.status <> 'done') FROM centres c CROSS JOIN places p WHERE "
+	    "p.id ="
+	    " c.place_id AND p.path >= ? AND p.path < ? ORDER BY p.path LIMIT 2000",
 	    err);
 	if (!st)
 		return err->status;
@@ -435,9 +436,9 @@ FUNDS_OP(venues_list)
 	    db,
 	    "SELECT v.id, v.name, v.kind, v.capacity, v.area_cm2, v.opens_min, v.closes_min,"
 	    " v.needs_approval, p.name, coalesce(o.name, ''), coalesce(c.name, '') FROM venues v"
-	    " JOIN places p ON p.id = v.place_id LEFT JOIN orgs o ON o.id = v.org_id LEFT JOIN"
-	    " centres c ON c.id = v.centre_id WHERE (p.path >= ? AND p.path < ?) OR substr(?, 1,"
-	    " length(p.path)) = p.path ORDER BY p.path, v.id LIMIT 500",
+	    " CROSS JOIN places p LEFT JOIN orgs o ON o.id = v.org_id LEFT JOIN centres c ON"
+	    " c.id = v.centre_id WHERE p.id = v.place_id AND ((p.path >= ? AND p.path < ?) OR"
+	    " substr(?, 1, length(p.path)) = p.path) ORDER BY p.path, v.id LIMIT 500",
 	    err);
 	if (!st)
 		return err->status;

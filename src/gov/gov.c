@@ -277,7 +277,8 @@ GOV_OP(gov_proposals_list)
 	    db,
 	    "SELECT g.id, g.place_id, p.name, g.source, g.title, g.author, g.status,"
 	    " g.created_at, (SELECT count(*) FROM gov_comments c WHERE c.proposal_id = g.id)"
-	    " FROM gov_proposals g JOIN places p ON p.id = g.place_id WHERE ((p.path >= ? AND"
+	    " FROM gov_proposals g CROSS JOIN places p WHERE p.id = g.place_id AND ((p.path >= ? "
+	    "AND"
 	    " p.path < ?) OR substr(?, 1, length(p.path)) = p.path OR substr(?, 1,"
 	    " length(p.path)) = p.path) AND p.path >= ? AND p.path < ? AND (? = '' OR g.status"
 	    " = ?) ORDER BY g.id DESC LIMIT 200",
@@ -648,8 +649,9 @@ GOV_OP(gov_meetings_list)
 	    "SELECT m.id, m.place_id, p.name, m.kind, m.title, m.starts_at, m.status,"
 	    " m.location, coalesce(m.proposal_id, 0), (SELECT count(*) FROM gov_invitees i WHERE"
 	    " i.meeting_id = m.id), (SELECT count(*) FROM gov_invitees i WHERE i.meeting_id ="
-	    " m.id AND i.attended = 1) FROM gov_meetings m JOIN places p ON p.id = m.place_id"
-	    " WHERE ((p.path >= ? AND p.path < ?) OR substr(?, 1, length(p.path)) = p.path OR"
+	    " m.id AND i.attended = 1) FROM gov_meetings m CROSS JOIN places p WHERE p.id = "
+	    "m.place_id"
+	    " AND ((p.path >= ? AND p.path < ?) OR substr(?, 1, length(p.path)) = p.path OR"
 	    " substr(?, 1, length(p.path)) = p.path) AND p.path >= ? AND p.path < ? AND (? = ''"
 	    " OR m.status = ?) AND (? = '' OR m.kind = ?) ORDER BY m.starts_at DESC, m.id DESC"
 	    " LIMIT 200",
@@ -893,8 +895,9 @@ GOV_OP(gov_decisions_list)
 	    " gov_milestones m WHERE m.decision_id = d.id), (SELECT count(*) FROM gov_milestones m"
 	    " WHERE m.decision_id = d.id AND m.done_at IS NOT NULL), (SELECT count(*) FROM"
 	    " gov_evaluations e WHERE e.decision_id = d.id), (SELECT count(*) FROM gov_evaluations"
-	    " e WHERE e.decision_id = d.id AND e.rating = 'satisfied') FROM gov_decisions d JOIN"
-	    " places p ON p.id = d.place_id WHERE ((p.path >= ? AND p.path < ?) OR substr(?, 1,"
+	    " e WHERE e.decision_id = d.id AND e.rating = 'satisfied') FROM gov_decisions d CROSS "
+	    "JOIN"
+	    " places p WHERE p.id = d.place_id AND ((p.path >= ? AND p.path < ?) OR substr(?, 1,"
 	    " length(p.path)) = p.path OR substr(?, 1, length(p.path)) = p.path) AND p.path >= ?"
 	    " AND p.path < ? AND (? = '' OR d.status = ?) ORDER BY d.id DESC LIMIT 200",
 	    err);

@@ -681,7 +681,7 @@ GOV_OP(gov_votes_list)
 	    " (SELECT count(*) FROM gov_roll_people rp JOIN gov_roll r ON r.vote_id = rp.vote_id"
 	    " AND r.voter = rp.voter WHERE rp.vote_id = v.id AND rp.person_id = ? AND r.voted ="
 	    " 1), (SELECT count(*) FROM gov_roll_people rp WHERE rp.vote_id = v.id AND"
-	    " rp.person_id = ?) FROM gov_votes v JOIN places p ON p.id = v.place_id WHERE"
+	    " rp.person_id = ?) FROM gov_votes v CROSS JOIN places p WHERE p.id = v.place_id AND"
 	    " ((p.path >= ? AND p.path < ?) OR substr(?, 1, length(p.path)) = p.path OR substr(?,"
 	    " 1, length(p.path)) = p.path) AND p.path >= ? AND p.path < ? AND (? = '' OR v.status"
 	    " = ?) ORDER BY v.closes_at DESC, v.id DESC LIMIT 200",

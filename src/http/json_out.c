@@ -1,9 +1,12 @@
-/* Answers' JSON text: the bytes jansson's json_dumps(v, JSON_COMPACT) gives, written
- * straight into the response buffer. jansson walks every string a code point at a time and
- * writes through a callback per fragment; this copies runs that need no escape in one go
- * (a third of a children answer's time went to json_dumps; bench/run.sh, PERFORMANCE.md). */
+/* Answers' JSON text: the bytes jansson's json_dumps(v, JSON_COMPACT) gives (but for short
+ * decimals, see put_real_short), written straight into the response buffer. jansson walks every
+ * string a code point at a time and writes through a callback per fragment; this copies runs that
+ * need no escape in one go (a third of a children answer's time went to json_dumps; bench/run.sh,
+ * PERFORMANCE.md). */
 #include "http.h"
 
+#include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -63,10 +66,56 @@ static void put_integer(struct buf *b, json_int_t v)
 	buf_append(b, p, (size_t)(tmp + sizeof tmp - p));
 }
 
-/* jansson's jsonp_dtostr: "%.17g", a ".0" when it would read back as an integer, and no
- * '+' or leading zeros in the exponent. */
+/* A real that is a decimal with at most six places (areas in m², coordinates, amounts)
+ * written as that decimal: 113.35, not jansson's "%.17g" 113.34999999999999. The text reads
+ * back as the same double: n / 10^k is correctly rounded, as is the parse of its decimal,
+ * and below 1e9 two such decimals are never one double. false: write it the long way. */
+static bool put_real_short(struct buf *b, double v)
+{
+	static const double p10[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+	if (!(v > -1e9 && v < 1e9))
+		return false; /* also NaN */
+	if (v == 0) {
+		if (signbit(v))
+			buf_append(b, "-0.0", 4);
+		else
+			buf_append(b, "0.0", 3);
+		return true;
+	}
+	for (int k = 0; k < 7; k++) {
+		long long n = llrint(v * p10[k]);
+		if ((double)n / p10[k] != v)
+			continue;
+		/* The smallest such k: the last decimal is not 0 (or k = 0). */
+		char tmp[32], *p = tmp + sizeof tmp;
+		unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
+		if (k == 0) {
+			*--p = '0';
+			*--p = '.';
+		}
+		for (int d = 0; d < k || u; d++) {
+			*--p = (char)('0' + u % 10);
+			u /= 10;
+			if (d == k - 1) {
+				*--p = '.';
+				if (!u)
+					*--p = '0';
+			}
+		}
+		if (n < 0)
+			*--p = '-';
+		buf_append(b, p, (size_t)(tmp + sizeof tmp - p));
+		return true;
+	}
+	return false;
+}
+
+/* Otherwise jansson's jsonp_dtostr: "%.17g", a ".0" when it would read back as an integer,
+ * and no '+' or leading zeros in the exponent. */
 static void put_real(struct buf *b, double v)
 {
+	if (put_real_short(b, v))
+		return;
 	char s[64];
 	int n = snprintf(s, sizeof s, "%.17g", v);
 	if (n < 0 || (size_t)n >= sizeof s - 3) {

@@ -1203,14 +1203,17 @@ int points_account_json(struct db *db, int64_t id, json_t **out, struct xf_err *
 int points_accounts_of_json(struct db *db, int64_t person_id, int64_t user_id, json_t **items,
                             struct xf_err *err)
 {
+	/* The person's accounts and the shops' by their indexes (an OR over the join walked all
+	 * 1.6 million accounts in id order for a staff account without a person). */
 	struct db_stmt *st = db_prep(
 	    db,
 	    "SELECT a.id, a.kind, a.name, a.person_id, a.community_id, p.name, a.credits_posted,"
 	    " a.debits_posted, a.debits_pending, a.credits_pending, a.earned, a.created_at, s.id"
 	    " FROM points_accounts a JOIN places p ON p.id = a.community_id"
 	    " LEFT JOIN points_shops s ON s.account_id = a.id"
-	    " WHERE a.person_id = ? OR s.id IN (SELECT shop_id FROM points_shop_operators"
-	    " WHERE user_id = ?) ORDER BY a.id LIMIT 50",
+	    " WHERE a.id IN (SELECT id FROM points_accounts WHERE person_id = ? UNION SELECT"
+	    " account_id FROM points_shops WHERE id IN (SELECT shop_id FROM points_shop_operators"
+	    " WHERE user_id = ?)) ORDER BY a.id LIMIT 50",
 	    err);
 	if (!st)
 		return err->status;

@@ -106,6 +106,14 @@ int registry_subtree(struct db *db, int64_t place_id, char lo[256], char hi[256]
 	return XF_OK;
 }
 
+bool registry_subtree_wide(const char *lo)
+{
+	int depth = 0;
+	for (const char *c = lo; *c; c++)
+		depth += *c == '/';
+	return depth <= 3; /* "/1/" the city, "/1/4/" a district */
+}
+
 static json_t *place_row(struct db_stmt *st)
 {
 	/* id, parent_id, kind, code, name, lat, lng, area_cm2 */

@@ -22,6 +22,9 @@ const char *registry_post_label(const char *post);
 /* [lo, hi) bounds on places.path covering the subtree of place_id (itself included). */
 int registry_subtree(struct db *db, int64_t place_id, char lo[256], char hi[256],
                      struct xf_err *err);
+/* Is the subtree starting at lo the city's or a district's (hundreds of thousands of places)?
+ * Then a query drives from its table and checks each row's place; below, from the places. */
+bool registry_subtree_wide(const char *lo);
 /* The place itself or its nearest ancestor of that kind ("street"…); *out 0 if none. */
 int registry_ancestor_of_kind(struct db *db, int64_t place_id, const char *kind, int64_t *out,
                               struct xf_err *err);

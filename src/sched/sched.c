@@ -35,11 +35,17 @@ struct sched *sched_new(void)
 	return s;
 }
 
-void sched_add(struct sched *s, const char *name, int64_t every_s, sched_fn fn, void *ctx)
+void sched_add_first(struct sched *s, const char *name, int64_t every_s, int64_t first_at,
+                     sched_fn fn, void *ctx)
 {
 	if (s->ntasks >= (int)XF_ARRAY_LEN(s->tasks))
 		abort();
-	s->tasks[s->ntasks++] = (struct task){name, every_s, 0, fn, ctx, 0};
+	s->tasks[s->ntasks++] = (struct task){name, every_s, first_at, fn, ctx, 0};
+}
+
+void sched_add(struct sched *s, const char *name, int64_t every_s, sched_fn fn, void *ctx)
+{
+	sched_add_first(s, name, every_s, 0, fn, ctx);
 }
 
 int sched_tick(struct sched *s)

@@ -8,9 +8,16 @@
 #include <string.h>
 #include <sys/statvfs.h>
 
+/* Transaction control ("BEGIN", "COMMIT", "SAVEPOINT job", …) runs on every request: kept
+ * prepared instead of parsed each time by sqlite3_exec. */
+#define SQ_CTL     8
+#define SQ_CTL_LEN 32
+
 struct sq_db {
 	struct db base;
 	sqlite3 *h;
+	char ctl_sql[SQ_CTL][SQ_CTL_LEN + 1];
+	sqlite3_stmt *ctl[SQ_CTL];
 };
 
 struct sq_stmt {
@@ -68,6 +75,8 @@ static int map_rc(struct db *db, int rc, struct xf_err *err)
 
 static void sq_close(struct db *db)
 {
+	for (int i = 0; i < SQ_CTL; i++)
+		sqlite3_finalize(SQ(db)->ctl[i]);
 	db_base_free(db);
 	sqlite3_close_v2(SQ(db)->h);
 	free(db);
@@ -155,8 +164,34 @@ static bool sq_col_null(struct db_stmt *s, int col)
 	return sqlite3_column_type(ST(s), col) == SQLITE_NULL;
 }
 
+/* One short control statement through the kept statements; NULL when it isn't one. */
+static sqlite3_stmt *ctl_stmt(struct db *db, const char *sql)
+{
+	struct sq_db *d = SQ(db);
+	int i = 0;
+	for (; i < SQ_CTL && d->ctl[i]; i++)
+		if (strcmp(d->ctl_sql[i], sql) == 0)
+			return d->ctl[i];
+	if (i == SQ_CTL || strlen(sql) > SQ_CTL_LEN || strchr(sql, ';'))
+		return NULL;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v3(d->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+		return NULL; /* sqlite3_exec below reports the error */
+	memcpy(d->ctl_sql[i], sql, strlen(sql) + 1);
+	d->ctl[i] = st;
+	return st;
+}
+
 static int sq_exec(struct db *db, const char *sql, struct xf_err *err)
 {
+	sqlite3_stmt *st = ctl_stmt(db, sql);
+	if (st) {
+		int rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+			return map_rc(db, rc, err);
+		return XF_OK;
+	}
 	char *msg = NULL;
 	int rc = sqlite3_exec(SQ(db)->h, sql, NULL, NULL, &msg);
 	sqlite3_free(msg);

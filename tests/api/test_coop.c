@@ -15,7 +15,7 @@
 
 static struct tserver T;
 static char shequ[512], shequ2[512], shequ3[512], jiedao[512], jumin[512], dangyuan[512],
-    danwei[512], member2[512], resident2[512];
+    danwei[512], member2[512], resident2[512], admin[512];
 
 #define SQL_INT(sql, ...)                                                                          \
 	(__extension__({                                                                           \
@@ -74,6 +74,7 @@ static void login_all(void)
 	ts_login(&T, "danwei", DEMO_PW, danwei, sizeof danwei);
 	ts_login(&T, "member2", DEMO_PW, member2, sizeof member2);
 	ts_login(&T, "resident2", DEMO_PW, resident2, sizeof resident2);
+	ts_login(&T, "admin", DEMO_PW, admin, sizeof admin);
 }
 
 static int setup(void **state)
@@ -626,6 +627,58 @@ static void test_the_bus_company_finds_drivers_among_job_seekers(void **state)
 	post_err(jiedao, path, "{}", 409, "already_signed");
 }
 
+/* What the volunteer report says for a place, against a count written independently of
+ * src/coop (by path prefix): flagged people, or verified minutes in the last 365 days. */
+static void check_volunteers(const char *sess, bool rolled)
+{
+	struct hresp r;
+	req("GET", sess, "/api/reports/volunteers", NULL, 200, &r);
+	int64_t place = num(r.json, "place_id"), since = clock_now() - 365 * 86400;
+	int64_t people = SQL_INT("SELECT count(*) FROM people pe JOIN places h ON h.id ="
+	                         " pe.place_id JOIN places p ON p.id = ? WHERE substr(h.path, 1,"
+	                         " length(p.path)) = p.path",
+	                         "i", place);
+	int64_t volunteers = SQL_INT(
+	    "SELECT count(*) FROM people pe JOIN places h ON h.id = pe.place_id JOIN places p ON"
+	    " p.id = ? WHERE substr(h.path, 1, length(p.path)) = p.path AND (pe.volunteer = 1 OR"
+	    " pe.id IN (SELECT s.person_id FROM activity_signups s JOIN activities ac ON ac.id ="
+	    " s.activity_id WHERE s.minutes > 0 AND ac.starts_at >= ?))",
+	    "ii", place, since);
+	int64_t minutes = SQL_INT(
+	    "SELECT coalesce(sum(s.minutes), 0) FROM activity_signups s JOIN activities ac ON"
+	    " ac.id = s.activity_id JOIN people pe ON pe.id = s.person_id JOIN places h ON h.id ="
+	    " pe.place_id JOIN places p ON p.id = ? WHERE substr(h.path, 1, length(p.path)) ="
+	    " p.path AND ac.starts_at >= ?",
+	    "ii", place, since);
+	assert_true(people > 0);
+	assert_int_equal(num(r.json, "people"), people);
+	assert_int_equal(num(r.json, "volunteers"), volunteers);
+	assert_int_equal(num(r.json, "verified_minutes"), minutes);
+	/* a street or above answers from the dashboard's rollup once it exists, and says when;
+	 * a community is always counted live (as_of null) */
+	json_t *as_of = json_object_get(r.json, "as_of");
+	if (rolled)
+		assert_true(json_is_integer(as_of) && json_integer_value(as_of) > 0);
+	else
+		assert_true(json_is_null(as_of));
+	hr_free(&r);
+}
+
+static void test_the_volunteer_report_agrees_with_an_independent_count(void **state)
+{
+	/* the community: counted live */
+	check_volunteers(shequ, false);
+	/* once the scheduler's rollup has run (as the clock moves), the city and the street
+	 * read it; the figures still agree */
+	struct hresp r;
+	req("POST", NULL, "/api/test/clock", "{\"advance\":601}", 200, &r);
+	hr_free(&r);
+	login_all();
+	check_volunteers(admin, true);
+	check_volunteers(jiedao, true);
+	check_volunteers(shequ, false);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -635,6 +688,7 @@ int main(void)
 	    cmocka_unit_test(test_activities_fill_wait_check_codes_and_confirm_hours_once),
 	    cmocka_unit_test(test_the_monthly_workday_is_created_once_per_community),
 	    cmocka_unit_test(test_the_bus_company_finds_drivers_among_job_seekers),
+	    cmocka_unit_test(test_the_volunteer_report_agrees_with_an_independent_count),
 	};
 	return TS_RUN(tests, setup, teardown);
 }

@@ -122,11 +122,12 @@ PY
   "$XF" audit verify --db "$db" >"$D/av" 2>&1 && ok "$desc: audit verify" || bad "$desc: audit verify: $(cat "$D/av")"
 }
 
-# ---- 1. disk full: a 24 MiB tmpfs filled to the last byte ----
+# ---- 1. disk full: a 96 MiB tmpfs filled to the last byte (room enough, once the filler
+# is gone, for the seconds of writes that follow and the checks after them) ----
 if [ -z "$PGSTATE" ]; then
 M="$D/full"
 mkdir -p "$M"
-mount -t tmpfs -o size=24m tmpfs "$M" && MOUNTED=$M || bad "mount tmpfs"
+mount -t tmpfs -o size=96m tmpfs "$M" && MOUNTED=$M || bad "mount tmpfs"
 "$XF" demo --generate-only --db "$M/c.db" --password "$PW" >/dev/null 2>&1 || bad "demo db"
 if start "$M/c.db" "$D/s1"; then
   read_login

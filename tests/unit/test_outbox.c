@@ -178,6 +178,28 @@ static void test_scheduler_runs_tasks_when_due_by_the_clock(void **state)
 	sched_free(s);
 }
 
+/* A task whose result is still fresh at start-up waits for its first due time. */
+static void test_scheduler_first_run_can_wait(void **state)
+{
+	struct sched *s = sched_new();
+	int fresh = 0, stale = 0;
+	sched_add_first(s, "fresh", 600, clock_now() + 120, counter_task, &fresh);
+	sched_add_first(s, "stale", 600, 0, counter_task, &stale);
+	assert_int_equal(sched_tick(s), 1);
+	assert_int_equal(fresh, 0);
+	assert_int_equal(stale, 1);
+	clock_advance(119);
+	assert_int_equal(sched_tick(s), 0);
+	clock_advance(1);
+	assert_int_equal(sched_tick(s), 1);
+	assert_int_equal(fresh, 1);
+	clock_advance(480); /* 600 s after the start: "stale" is due again, "fresh" at 720 */
+	assert_int_equal(sched_tick(s), 1);
+	assert_int_equal(stale, 2);
+	assert_int_equal(fresh, 1);
+	sched_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -187,6 +209,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_file_sender_appends_json_lines, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_scheduler_runs_tasks_when_due_by_the_clock, setup,
 	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_scheduler_first_run_can_wait, setup, teardown),
 	};
 	return TS_RUN(tests, NULL, NULL);
 }

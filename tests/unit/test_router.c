@@ -192,9 +192,9 @@ static void test_answers_serialise_exactly_as_jansson_does(void **state)
 	    " s:n, s:[{s:[[]]}], s:s}",
 	    "plain", "黄石市 团城山街道", "escapes", "q\"b\\s/\b\f\n\r\t\x01\x1f\x7f end", "nul",
 	    "a\0b", (size_t)3, "zero", (json_int_t)0, "max", (json_int_t)INT64_MAX, "min",
-	    (json_int_t)INT64_MIN, "neg", -42, "reals", 30.2, 0.0, -0.5, 1e20, 1e-5, 123456.78,
-	    1.0 / 3.0, 5e-324, "empty_object", "empty_array", "t", 1, "f", 0, "null", "deep", "k",
-	    "", "");
+	    (json_int_t)INT64_MIN, "neg", -42, "reals", 0.1 + 0.2, 1.0 / 3.0, 1e20, 1e-7, 5e-324,
+	    2.5e9, -1.0 / 7.0, 123456789.1234567, "empty_object", "empty_array", "t", 1, "f", 0,
+	    "null", "deep", "k", "", "");
 	assert_non_null(v);
 	json_object_set_new(v, "later", json_integer(7)); /* insertion order, not sorted */
 	char *want = json_dumps(v, JSON_COMPACT);
@@ -212,6 +212,47 @@ static void test_answers_serialise_exactly_as_jansson_does(void **state)
 	assert_string_equal(buf_cstr(&b), "nullnull");
 	json_decref(bare);
 	json_decref(v);
+	/* Decimals with up to six places are written as such (not "%.17g": 113.34999999999999)
+	 * and read back as the same double. */
+	static const struct {
+		double v;
+		const char *text;
+	} reals[] = {{113.35, "113.35"},
+	             {30.2, "30.2"},
+	             {0.0, "0.0"},
+	             {-0.0, "-0.0"},
+	             {-0.5, "-0.5"},
+	             {0.05, "0.05"},
+	             {1e-5, "0.00001"},
+	             {123456.78, "123456.78"},
+	             {113.0, "113.0"},
+	             {-42.0, "-42.0"},
+	             {30.123456, "30.123456"},
+	             {114.987654, "114.987654"},
+	             {999999999.5, "999999999.5"},
+	             {0.1 + 0.2, "0.30000000000000004"}};
+	for (size_t i = 0; i < sizeof reals / sizeof *reals; i++) {
+		json_t *a = json_pack("[f]", reals[i].v);
+		buf_reset(&b);
+		http_json_write(&b, a);
+		char want_text[64];
+		snprintf(want_text, sizeof want_text, "[%s]", reals[i].text);
+		assert_string_equal(buf_cstr(&b), want_text);
+		json_t *back = json_loads(buf_cstr(&b), 0, NULL);
+		assert_non_null(back);
+		assert_true(json_real_value(json_array_get(back, 0)) == reals[i].v);
+		json_decref(back);
+		json_decref(a);
+	}
+	/* Every short decimal of a grid reads back exactly. */
+	for (int k = -200000; k <= 200000; k += 7) {
+		double d = k / 100.0;
+		json_t *a = json_pack("[f]", d);
+		buf_reset(&b);
+		http_json_write(&b, a);
+		assert_true(strtod(buf_cstr(&b) + 1, NULL) == d);
+		json_decref(a);
+	}
 	buf_free(&b);
 }
 
