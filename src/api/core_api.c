@@ -4,6 +4,7 @@
 #include "../auth/audit.h"
 #include "../auth/auth.h"
 #include "../core/clock.h"
+#include "../core/log.h"
 #include "../registry/registry.h"
 #include "../sched/outbox.h"
 #include "../sched/sched.h"
@@ -153,7 +154,10 @@ static int rollup_fn(struct db *db, void *arg, struct xf_err *err)
 static int rollup_task(void *ctx, struct xf_err *err)
 {
 	struct app *app = ctx;
-	return store_write(app->store, rollup_fn, NULL, err);
+	int64_t t0 = clock_mono_ms();
+	int rc = store_write(app->store, rollup_fn, NULL, err);
+	log_info("coverage rollup: %lld ms", (long long)(clock_mono_ms() - t0));
+	return rc;
 }
 
 int64_t api_rollup_first_due_(struct app *app, const char *sql, int64_t every_s)
