@@ -6,7 +6,7 @@ void app_config_defaults(struct app_config *c)
 {
 	memset(c, 0, sizeof *c);
 	strcpy(c->listen, "127.0.0.1:8080");
-	c->threads = 8;
+	c->threads = 0; /* by the CPUs and the engine (server.c http_threads) */
 	c->conn_limit = 4096;
 	c->per_ip_limit = 0; /* loopback load tests open hundreds from one address */
 	c->idle_timeout_s = 30;

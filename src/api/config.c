@@ -96,7 +96,8 @@ static const struct keydef keys[] = {
      1,
      NO_FIELD},
     /* connections */
-    {{"threads", "整数 1–64", CONFIG_APP, false, "HTTP 工作线程数"},
+    {{"threads", "整数 1–64", CONFIG_APP, false,
+      "HTTP 工作线程数（不设：SQLite 为 CPU 核数，PostgreSQL 为核数的 4 倍）"},
      V_INT,
      1,
      64,

@@ -187,6 +187,17 @@ static int password_login(struct req *r, struct db *db, const char *username, co
 	return req_write(r, login_write, l);
 }
 
+/* The password check (argon2id: tens of milliseconds and 64 MB) runs on the server's
+ * slow-work threads, not on the HTTP thread that received it. */
+static int password_login_off(struct req *r)
+{
+	struct db *db = store_reader(r->app->store, &r->err);
+	if (!db)
+		return r->err.status;
+	return password_login(r, db, jv_str(r->json, "username", ""),
+	                      jv_str(r->json, "password", ""), jv_str(r->json, "otp", NULL));
+}
+
 static void code_hash(const char *bidx, const char *code, char out[XF_DIGEST_HEX])
 {
 	char tmp[XF_DIGEST_HEX + 8];
@@ -282,7 +293,7 @@ int api_session_create(struct req *r)
 	if (!db)
 		return r->err.status;
 	if (username && password && !phone && !code)
-		return password_login(r, db, username, password, jv_str(r->json, "otp", NULL));
+		return req_offload(r, password_login_off);
 	if (phone && code && !username && !password)
 		return sms_login(r, db, phone, code);
 	return xf_fail(&r->err, XF_EINVAL, "validation_failed",

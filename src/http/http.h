@@ -141,6 +141,8 @@ struct req {
 	/* write path */
 	write_fn write;
 	void *write_arg;
+	int (*offload)(struct req *r); /* req_offload: run on the slow-work threads */
+	struct req *offload_next;
 	const char *idem_key;
 	char body_hash[XF_DIGEST_HEX];
 	bool replayed;
@@ -186,6 +188,11 @@ void resp_header(struct req *r, const char *key, const char *value);
 int req_fail(struct req *r, int status, const char *code, const char *msg);
 /* Queue fn on the writer; the handler returns what this returns. */
 int req_write(struct req *r, write_fn fn, void *arg);
+/* Run fn off the HTTP thread, on one of the server's slow-work threads (CPU-heavy work: a
+ * password check), so the other connections of this HTTP thread don't wait behind it.
+ * fn gets its own reader (store_reader) and returns like a handler: XF_OK with the answer
+ * set, a failure, or req_write's XF_PENDING. The handler returns what this returns. */
+int req_offload(struct req *r, int (*fn)(struct req *r));
 
 /* The route table (api/routes.c) and the generated OpenAPI document. */
 extern const struct route http_routes[];

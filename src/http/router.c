@@ -598,7 +598,7 @@ static int dispatch(struct req *r)
 		buf_free(&b);
 	}
 	rc = r->route->handler(r);
-	if (rc == XF_PENDING && !r->write)
+	if (rc == XF_PENDING && !r->write && !r->offload)
 		abort(); /* a handler said pending without queueing work */
 	if (rc == XF_EPERM)
 		http_audit_denied(r); /* object-level refusals (out of scope) */
@@ -702,6 +702,13 @@ int req_write(struct req *r, write_fn fn, void *arg)
 	memset(&r->job, 0, sizeof r->job);
 	r->job.fn = run_write;
 	r->job.arg = r;
+	return XF_PENDING;
+}
+
+int req_offload(struct req *r, int (*fn)(struct req *r))
+{
+	r->offload = fn;
+	memset(&r->job, 0, sizeof r->job);
 	return XF_PENDING;
 }
 

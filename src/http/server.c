@@ -5,10 +5,12 @@
 #include "../api/app.h"
 #include "../core/clock.h"
 #include "../core/log.h"
+#include "../store/store.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,9 +25,18 @@
 
 enum stage { ST_NEW = 0, ST_BODY, ST_WAIT, ST_DONE };
 
+/* The slow-work threads (req_offload): few, so that CPU-heavy work (argon2id password
+ * checks, 64 MB each) queues here instead of holding HTTP threads or memory. */
+#define SLOW_THREADS 2
+
 struct server {
 	struct MHD_Daemon *d;
 	struct app *app;
+	pthread_t slow[SLOW_THREADS];
+	pthread_mutex_t slow_mu;
+	pthread_cond_t slow_cv;
+	struct req *slow_head, *slow_tail;
+	bool slow_stop;
 	atomic_int inflight; /* suspended requests */
 	atomic_int active;   /* requests between their request line and their answer */
 	atomic_bool stopping;
@@ -207,6 +218,83 @@ static void job_done(struct write_job *job)
 	MHD_resume_connection(c);
 }
 
+/* A slow-work thread: run the request's offloaded part, then queue its write or resume it. */
+static void *slow_main(void *arg)
+{
+	struct server *s = arg;
+	for (;;) {
+		pthread_mutex_lock(&s->slow_mu);
+		while (!s->slow_head && !s->slow_stop)
+			pthread_cond_wait(&s->slow_cv, &s->slow_mu);
+		struct req *r = s->slow_head;
+		if (!r) {
+			pthread_mutex_unlock(&s->slow_mu);
+			return NULL;
+		}
+		s->slow_head = r->offload_next;
+		if (!s->slow_head)
+			s->slow_tail = NULL;
+		pthread_mutex_unlock(&s->slow_mu);
+		int rc = r->offload(r);
+		if (rc == XF_PENDING && r->write) {
+			r->job.done = job_done;
+			r->job.done_ctx = s;
+			store_submit(s->app->store, &r->job);
+			continue;
+		}
+		if (rc == XF_PENDING) /* offloaded work must answer or queue a write */
+			rc = xf_fail(&r->err, XF_EINTERNAL, "internal", "服务器内部错误");
+		r->job.status = rc;
+		if (rc != XF_OK)
+			r->job.err = r->err;
+		job_done(&r->job);
+	}
+}
+
+static void slow_submit(struct server *s, struct req *r)
+{
+	r->job.arg = r;
+	r->job.done_ctx = s;
+	r->offload_next = NULL;
+	pthread_mutex_lock(&s->slow_mu);
+	if (s->slow_tail)
+		s->slow_tail->offload_next = r;
+	else
+		s->slow_head = r;
+	s->slow_tail = r;
+	pthread_cond_signal(&s->slow_cv);
+	pthread_mutex_unlock(&s->slow_mu);
+}
+
+/* HTTP threads: as configured, or by default one per CPU on SQLite (a read is CPU work,
+ * and more threads than cores only time-slice: p99 at 64 connections 5 ms with 2 threads
+ * on 2 cores, 14 ms with 8; docs/PERFORMANCE.md) and four per CPU on PostgreSQL (a read
+ * waits on the database server's answers). At least 2, at most 64. */
+static unsigned http_threads(const struct app *app)
+{
+	if (app->cfg.threads > 0)
+		return (unsigned)app->cfg.threads;
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	if (app->store && store_engine(app->store) == DB_POSTGRES)
+		n *= 4;
+	return (unsigned)(n < 2 ? 2 : n > 64 ? 64 : n);
+}
+
+/* Stop the slow-work threads once nothing can be queued any more. */
+static void slow_join(struct server *s)
+{
+	pthread_mutex_lock(&s->slow_mu);
+	s->slow_stop = true;
+	pthread_cond_broadcast(&s->slow_cv);
+	pthread_mutex_unlock(&s->slow_mu);
+	for (int i = 0; i < SLOW_THREADS; i++)
+		pthread_join(s->slow[i], NULL);
+	pthread_mutex_destroy(&s->slow_mu);
+	pthread_cond_destroy(&s->slow_cv);
+}
+
 static size_t body_limit(const struct req *r)
 {
 	return r->route ? r->route->max_body : 0;
@@ -272,7 +360,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			atomic_fetch_add(&s->inflight, 1);
 			metrics_suspended(1);
 			MHD_suspend_connection(c);
-			store_submit(s->app->store, &r->job);
+			if (r->offload)
+				slow_submit(s, r);
+			else
+				store_submit(s->app->store, &r->job);
 			return MHD_YES;
 		}
 		if (rc != XF_OK)
@@ -367,16 +458,22 @@ int server_start(struct app *app, struct server **out, struct xf_err *err)
 	struct server *s = xcalloc(1, sizeof *s);
 	s->app = app;
 	s->listen_fd = MHD_INVALID_SOCKET;
+	pthread_mutex_init(&s->slow_mu, NULL);
+	pthread_cond_init(&s->slow_cv, NULL);
+	for (int i = 0; i < SLOW_THREADS; i++)
+		if (pthread_create(&s->slow[i], NULL, slow_main, s) != 0)
+			abort();
 	s->d = MHD_start_daemon(
 	    flags, (uint16_t)port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &ss,
 	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg.threads, MHD_OPTION_CONNECTION_LIMIT,
+	    MHD_OPTION_THREAD_POOL_SIZE, http_threads(app), MHD_OPTION_CONNECTION_LIMIT,
 	    (unsigned)app->cfg.conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 	    (unsigned)app->cfg.per_ip_limit, MHD_OPTION_CONNECTION_TIMEOUT,
 	    (unsigned)app->cfg.idle_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 	    (size_t)(app->cfg.max_header_bytes * 4 + 8192), MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_END);
 	if (!s->d) {
+		slow_join(s);
 		free(s);
 		return xf_fail(err, XF_EIO, "listen_failed",
 		               "无法在 %s 上监听（端口被占用或没有权限）", app->cfg.listen);
@@ -417,6 +514,7 @@ void server_stop(struct server *s)
 		nanosleep(&ts, NULL);
 	}
 	MHD_stop_daemon(s->d);
+	slow_join(s);
 	if (s->listen_fd != MHD_INVALID_SOCKET)
 		close(s->listen_fd);
 	free(s);
