@@ -1253,20 +1253,28 @@ int cases_get_json(struct db *db, int64_t id, int64_t now, json_t **out, struct 
 	}
 	db_bind_int(st, 1, id);
 	while ((rc = db_step(st, err)) == DB_ROW) {
-		json_t *ev =
-		    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "action",
-		              db_col_text(st, 0), "action_label", action_label(db_col_text(st, 0)),
-		              "from", db_col_text(st, 1), "to", db_col_text(st, 2), "actor",
-		              *db_col_text(st, 3)                         ? db_col_text(st, 3)
-		              : strcmp(db_col_text(st, 4), "system") == 0 ? "系统"
-		                                                          : "外部接口",
-		              "actor_role", db_col_text(st, 4), "place_name", db_col_text(st, 6),
-		              "text", db_col_text(st, 7), "at", (json_int_t)db_col_int(st, 9));
-		json_object_set_new(ev, "on_behalf_of",
-		                    *db_col_text(st, 5) ? json_string(db_col_text(st, 5))
-		                                        : json_null());
+		/* Key by key: every case read builds one of these per event, and json_pack parses
+		 * its format each time (docs/PERFORMANCE.md). */
+		json_t *ev = json_object();
+		json_object_set_new_nocheck(ev, "action", json_string(db_col_text(st, 0)));
+		json_object_set_new_nocheck(ev, "action_label",
+		                            json_string(action_label(db_col_text(st, 0))));
+		json_object_set_new_nocheck(ev, "from", json_string(db_col_text(st, 1)));
+		json_object_set_new_nocheck(ev, "to", json_string(db_col_text(st, 2)));
+		json_object_set_new_nocheck(ev, "actor",
+		                            json_string(*db_col_text(st, 3) ? db_col_text(st, 3)
+		                                        : strcmp(db_col_text(st, 4), "system") == 0
+		                                            ? "系统"
+		                                            : "外部接口"));
+		json_object_set_new_nocheck(ev, "actor_role", json_string(db_col_text(st, 4)));
+		json_object_set_new_nocheck(ev, "place_name", json_string(db_col_text(st, 6)));
+		json_object_set_new_nocheck(ev, "text", json_string(db_col_text(st, 7)));
+		json_object_set_new_nocheck(ev, "at", json_integer((json_int_t)db_col_int(st, 9)));
+		json_object_set_new_nocheck(ev, "on_behalf_of",
+		                            *db_col_text(st, 5) ? json_string(db_col_text(st, 5))
+		                                                : json_null());
 		json_t *d = *db_col_text(st, 8) ? json_loads(db_col_text(st, 8), 0, NULL) : NULL;
-		json_object_set_new(ev, "detail", d ? d : json_null());
+		json_object_set_new_nocheck(ev, "detail", d ? d : json_null());
 		json_array_append_new(timeline, ev);
 	}
 	if (rc < 0) {
