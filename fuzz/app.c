@@ -159,6 +159,10 @@ int fuzz_app_call(const struct fuzz_call *c, struct buf *out)
 	if (rc == XF_OK && r->body.len > r->route->max_body)
 		r->body_too_big = true;
 	rc = rc == XF_OK ? http_dispatch(r) : rc;
+	if (rc == XF_PENDING && r->offload) /* the server's slow-work threads' part, run here */
+		rc = r->offload(r);
+	if (rc == XF_PENDING && !r->write)
+		abort(); /* pending without a write queued */
 	if (rc == XF_PENDING) {
 		/* The writer runs the job as it does for the server. */
 		struct xf_err err;

@@ -134,6 +134,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc == XF_OK && r->body.len > r->route->max_body)
 		r->body_too_big = true;
 	rc = rc == XF_OK ? http_dispatch(r) : rc;
+	if (rc == XF_PENDING && r->offload) /* the server's slow-work threads' part, run here */
+		rc = r->offload(r);
+	if (rc == XF_PENDING && !r->write)
+		abort(); /* pending without a write queued */
 	if (rc == XF_PENDING) {
 		/* The writer runs the job as it would for the server. */
 		struct xf_err err;

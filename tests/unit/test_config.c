@@ -93,7 +93,7 @@ static void test_a_reload_changes_only_what_may_change_while_running(void **stat
 	app_config_defaults(&cfg);
 	config_apply_app(&c, &cfg, true);
 	assert_string_equal(cfg.listen, "127.0.0.1:8080"); /* needs a restart */
-	assert_int_equal(cfg.threads, 8);
+	assert_int_equal(cfg.threads, 0); /* unchanged: the default (by the CPUs) */
 	assert_int_equal(cfg.lockout_s, 30 * 60);
 	config_free(&c);
 	config_problems_free(&p);
