@@ -558,6 +558,14 @@ static struct db *read_snapshot(struct req *r)
 
 static int dispatch(struct req *r);
 
+static int run_handler(struct req *r)
+{
+	int rc = r->route->handler(r);
+	if (rc == XF_EPERM)
+		http_audit_denied(r); /* object-level refusals (out of scope) */
+	return rc;
+}
+
 int http_dispatch(struct req *r)
 {
 	struct db *snap = read_snapshot(r);
@@ -597,6 +605,10 @@ static int dispatch(struct req *r)
 		crypto_digest_hex(b.data, b.len, r->body_hash);
 		buf_free(&b);
 	}
+	/* An export (a GET with ?format=…: an XLSX or CSV of up to thousands of rows) runs on the
+	 * slow-work threads, so the HTTP thread's other connections don't wait for it. */
+	if (r->method == HTTP_GET && req_query(r, "format") && r->app && r->app->store)
+		return req_offload(r, run_handler);
 	rc = r->route->handler(r);
 	if (rc == XF_PENDING && !r->write && !r->offload)
 		abort(); /* a handler said pending without queueing work */
