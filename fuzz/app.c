@@ -155,24 +155,7 @@ int fuzz_app_call(const struct fuzz_call *c, struct buf *out)
 		req_add_header(r, h[0], h[1]);
 	if (c->body_len)
 		buf_append(&r->body, c->body, c->body_len);
-	int rc = http_route(r);
-	if (rc == XF_OK && r->body.len > r->route->max_body)
-		r->body_too_big = true;
-	rc = rc == XF_OK ? http_dispatch(r) : rc;
-	if (rc == XF_PENDING && r->offload) /* the server's slow-work threads' part, run here */
-		rc = r->offload(r);
-	if (rc == XF_PENDING && !r->write)
-		abort(); /* pending without a write queued */
-	if (rc == XF_PENDING) {
-		/* The writer runs the job as it does for the server. */
-		struct xf_err err;
-		r->job.status = store_write(fuzz_app.store, r->job.fn, r->job.arg, &err);
-		if (r->job.status != XF_OK)
-			r->job.err = err;
-		http_finish_job(r);
-	} else if (rc != XF_OK) {
-		http_error_response(r);
-	}
+	http_run_sync(r, fuzz_app.store);
 	int status = r->resp.status;
 	if (status < 100 || status > 599)
 		abort(); /* every request gets a real HTTP status */

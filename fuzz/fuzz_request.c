@@ -130,26 +130,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (p < end)
 		buf_append(&r->body, p, (size_t)(end - p));
-	int rc = http_route(r);
-	if (rc == XF_OK && r->body.len > r->route->max_body)
-		r->body_too_big = true;
-	rc = rc == XF_OK ? http_dispatch(r) : rc;
-	if (rc == XF_PENDING && r->offload) /* the server's slow-work threads' part, run here */
-		rc = r->offload(r);
-	if (rc == XF_PENDING && !r->write)
-		abort(); /* pending without a write queued */
-	if (rc == XF_PENDING) {
-		/* The writer runs the job as it would for the server. */
-		struct xf_err err;
-		r->job.status = store_write(app.store, r->job.fn, r->job.arg, &err);
-		if (r->job.status != XF_OK)
-			r->job.err = err;
-		http_finish_job(r);
+	http_run_sync(r, app.store);
+	if (r->job.fn) { /* a write ran: the next input starts signed in again */
 		struct xf_err e2;
 		if (store_write(app.store, make_session, NULL, &e2) != XF_OK)
 			abort();
-	} else if (rc != XF_OK) {
-		http_error_response(r);
 	}
 	req_free(r);
 	free(s);

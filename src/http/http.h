@@ -174,6 +174,10 @@ int http_dispatch(struct req *r);
 int http_route(struct req *r);
 /* After the pending job settled: fill r->resp from it. */
 void http_finish_job(struct req *r);
+/* Without the server (the fuzz harnesses): route and dispatch r on the calling thread, run an
+ * offloaded part and a queued write (through `store`, as the writer would) right here, and
+ * leave the answer or the error in r->resp. */
+void http_run_sync(struct req *r, struct store *store);
 /* Record a 401/403 on a protected route in the audit log (asynchronously). */
 void http_audit_denied(struct req *r);
 /* Fill r->resp with the JSON error in r->err. */

@@ -724,6 +724,27 @@ int req_offload(struct req *r, int (*fn)(struct req *r))
 	return XF_PENDING;
 }
 
+void http_run_sync(struct req *r, struct store *store)
+{
+	int rc = http_route(r);
+	if (rc == XF_OK && r->body.len > r->route->max_body)
+		r->body_too_big = true;
+	rc = rc == XF_OK ? http_dispatch(r) : rc;
+	if (rc == XF_PENDING && r->offload) /* the slow-work threads' part */
+		rc = r->offload(r);
+	if (rc == XF_PENDING && !r->write)
+		abort(); /* pending without a write queued */
+	if (rc == XF_PENDING) {
+		struct xf_err err;
+		r->job.status = store_write(store, r->job.fn, r->job.arg, &err);
+		if (r->job.status != XF_OK)
+			r->job.err = err;
+		http_finish_job(r);
+	} else if (rc != XF_OK) {
+		http_error_response(r);
+	}
+}
+
 void http_finish_job(struct req *r)
 {
 	if (r->job.status != XF_OK) {
