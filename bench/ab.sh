@@ -3,7 +3,8 @@
 # (A B A B …) so that a shared machine's noise falls on both alike; prints the median
 # requests/s, p99 and server CPU time per request of each. The database must suit both binaries' schema version.
 # Usage: bench/ab.sh BINARY_A BINARY_B DB [seconds per run, 3] [rounds, 3] [endpoints…]
-# Endpoints: case children people coverage (path lists drawn from DB as bench/run.sh does).
+# Endpoints: case children people coverage coverage_live (path lists drawn from DB as bench/run.sh
+# does; coverage_live = a community's, counted live).
 set -euo pipefail
 A=$1 B=$2 DB=$3 SECS=${4:-3} ROUNDS=${5:-3}
 shift $(( $# < 5 ? $# : 5 ))
@@ -18,6 +19,8 @@ sqlite3 "$DB" "SELECT '/api/places/' || id || '/children' FROM places
 sqlite3 "$DB" "SELECT '/api/people?place=' || id || '&q=%E5%BC%A0&limit=20' FROM places
   WHERE kind = 'community' ORDER BY random() LIMIT 200" >"$D/people"
 sqlite3 "$DB" "SELECT '/api/reports/coverage?place=' || id FROM places WHERE kind = 'street'" >"$D/coverage"
+sqlite3 "$DB" "SELECT '/api/reports/coverage?place=' || id FROM places WHERE kind = 'community'
+  ORDER BY random() LIMIT 200" >"$D/coverage_live"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 for round in $(seq "$ROUNDS"); do
   for side in A B; do

@@ -92,6 +92,16 @@ const q = {
     ' pe.place_id, pl.name AS place_name FROM people pe JOIN places pl' +
     ' ON pl.id = pe.place_id WHERE pl.path >= ? AND pl.path < ?' +
     ' AND pe.name LIKE ? AND pe.id > ? ORDER BY pe.id LIMIT ?'),
+  // A community with no community inside it: its people from people_community, as xingfu.
+  peopleCommunityOf: db.prepare(
+    "SELECT CASE WHEN p.kind = 'community' AND NOT EXISTS (SELECT 1 FROM places c" +
+    " WHERE c.kind = 'community' AND c.path > p.path AND c.path < ?) THEN p.id ELSE 0 END" +
+    ' AS community FROM places p WHERE p.id = ?'),
+  peopleCommunity: db.prepare(
+    'SELECT pe.id, pe.name, pe.gender, pe.phone_mask, pe.id_mask,' +
+    ' pe.place_id, pl.name AS place_name FROM people pe JOIN places pl' +
+    ' ON pl.id = pe.place_id WHERE pe.community_id = ?' +
+    ' AND pe.name LIKE ? AND pe.id > ? ORDER BY pe.id LIMIT ?'),
   caseLoad: db.prepare(
     "SELECT c.id, c.place_id, coalesce(c.community_id, 0) AS community, c.handling_place_id," +
     " coalesce(c.reporter_user_id, 0) AS reporter_user, coalesce(c.reporter_person_id, 0) AS reporter_person," +
@@ -351,7 +361,10 @@ fastify.get('/api/people', (req, reply) => send(reply, () => {
   if (text !== undefined && Buffer.byteLength(text) > 64) throw new Fail(400, 'validation_failed', '搜索词过长', 'q');
   authzCheck(u, 'people.read', place);
   const [lo, hi] = subtree(place);
-  const rows = q.people.all(lo, hi, `%${text || ''}%`, cursor, limit + 1);
+  const community = (q.peopleCommunityOf.get(hi, place) || {}).community || 0;
+  const like = `%${text || ''}%`;
+  const rows = community ? q.peopleCommunity.all(community, like, cursor, limit + 1)
+    : q.people.all(lo, hi, like, cursor, limit + 1);
   const items = rows.slice(0, limit).map((r) => ({
     id: r.id, name: r.name, gender: r.gender, phone: r.phone_mask, id_number: r.id_mask,
     place_id: r.place_id, place_name: r.place_name }));

@@ -3,6 +3,7 @@
 #include "../core/clock.h"
 #include "../core/pii.h"
 #include "../points/points.h"
+#include "registry.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -77,12 +78,18 @@ int people_create(struct db *db, const struct person_in *p, int64_t *id_out, str
 		                     "没有这个地点");
 	if (rc != XF_OK)
 		return rc;
+	/* The nearest community above: a community's people search walks people_community. */
+	int64_t community = 0;
+	if ((rc = registry_ancestor_of_kind(db, p->place_id, "community", &community, err)) !=
+	    XF_OK)
+		return rc;
 	struct db_stmt *st = db_prep(
 	    db,
 	    "INSERT INTO people(place_id, name, gender, birth_year, phone_enc, phone_bidx, "
 	    "phone_mask,"
 	    " id_enc, id_bidx, id_mask, address_enc, address_mask, district_id, created_at,"
-	    " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+	    " updated_at, community_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	    " RETURNING id",
 	    err);
 	if (!st)
 		return err->status;
@@ -107,6 +114,10 @@ int people_create(struct db *db, const struct person_in *p, int64_t *id_out, str
 		db_bind_null(st, 13);
 	db_bind_int(st, 14, now);
 	db_bind_int(st, 15, now);
+	if (community)
+		db_bind_int(st, 16, community);
+	else
+		db_bind_null(st, 16);
 	rc = db_step(st, err);
 	if (rc != DB_ROW) {
 		if (rc == XF_ECONFLICT)

@@ -409,11 +409,27 @@ int registry_people_json(struct db *db, int64_t place_id, const char *q, int64_t
 	if (rc != XF_OK)
 		return rc;
 	snprintf(like, sizeof like, "%%%s%%", q ? q : "");
+	/* A community (no other community inside it): its people in id order from
+	 * people_community, stopping at the page (~0.2 ms instead of reading and sorting its
+	 * ~12,000 people). */
+	int64_t community = 0;
+	if ((rc = db_int(db, err, &community,
+	                 "SELECT CASE WHEN p.kind = 'community' AND NOT EXISTS (SELECT 1 FROM"
+	                 " places c WHERE c.kind = 'community' AND c.path > p.path AND c.path < ?)"
+	                 " THEN p.id ELSE 0 END FROM places p WHERE p.id = ?",
+	                 "ti", hi, place_id)) != XF_OK)
+		return rc;
 	/* The city or a district holds hundreds of thousands of people: walk them in id order
 	 * and stop at the page (SQLite keeps a CROSS JOIN's order; 3 ms instead of 930 at the
 	 * city root). A street or less: its places first, then their people, then sort them. */
 	struct db_stmt *st =
-	    registry_subtree_wide(lo)
+	    community ? db_prep(db,
+	                        "SELECT pe.id, pe.name, pe.gender, pe.phone_mask, pe.id_mask,"
+	                        " pe.place_id, pl.name FROM people pe JOIN places pl"
+	                        " ON pl.id = pe.place_id WHERE pe.community_id = ?"
+	                        " AND pe.name LIKE ? AND pe.id > ? ORDER BY pe.id LIMIT ?",
+	                        err)
+	    : registry_subtree_wide(lo)
 	        ? db_prep(db,
 	                  "SELECT pe.id, pe.name, pe.gender, pe.phone_mask, pe.id_mask,"
 	                  " pe.place_id, pl.name FROM people pe CROSS JOIN places pl"
@@ -428,11 +444,16 @@ int registry_people_json(struct db *db, int64_t place_id, const char *q, int64_t
 	                  err);
 	if (!st)
 		return err->status;
-	db_bind_text(st, 1, lo);
-	db_bind_text(st, 2, hi);
-	db_bind_text(st, 3, like);
-	db_bind_int(st, 4, after);
-	db_bind_int(st, 5, limit + 1);
+	int i = 1;
+	if (community) {
+		db_bind_int(st, i++, community);
+	} else {
+		db_bind_text(st, i++, lo);
+		db_bind_text(st, i++, hi);
+	}
+	db_bind_text(st, i++, like);
+	db_bind_int(st, i++, after);
+	db_bind_int(st, i, limit + 1);
 	*items = json_array();
 	*next = 0;
 	int n = 0;
@@ -656,18 +677,44 @@ int registry_coverage_count(struct db *db, int64_t place_id, const char *metric,
 			    " 'property_clerk', 'grid_manager', 'central_household')) < 8",
 			    "tt", lo, hi);
 	} else if (strcmp(metric, "members_without_branch") == 0) {
-		rc = db_int(db, err, total,
-		            "SELECT count(*) FROM party_members pm JOIN people pe ON pe.id ="
-		            " pm.person_id JOIN places p ON p.id = pe.place_id WHERE p.path >= ?"
-		            " AND p.path < ?",
-		            "tt", lo, hi);
-		if (rc == XF_OK)
+		/* Few members lack a branch (~1,300 in the city), but each is a person's row
+		 * read at random from the largest table: a street or below goes from its places
+		 * through people_place (an index, no person's row) to the members instead, and
+		 * counts both figures in that one walk (a community: 9 → 3 ms). */
+		if (registry_subtree_wide(lo)) {
 			rc = db_int(
-			    db, err, count,
+			    db, err, total,
 			    "SELECT count(*) FROM party_members pm JOIN people pe ON pe.id ="
 			    " pm.person_id JOIN places p ON p.id = pe.place_id WHERE p.path >= ?"
-			    " AND p.path < ? AND pm.branch_org_id IS NULL",
+			    " AND p.path < ?",
 			    "tt", lo, hi);
+			if (rc == XF_OK)
+				rc = db_int(
+				    db, err, count,
+				    "SELECT count(*) FROM party_members pm JOIN people pe"
+				    " ON pe.id = pm.person_id JOIN places p ON p.id = pe.place_id"
+				    " WHERE p.path >= ? AND p.path < ? AND pm.branch_org_id IS "
+				    "NULL",
+				    "tt", lo, hi);
+		} else {
+			struct db_stmt *st = db_prep(
+			    db,
+			    "SELECT count(*), coalesce(sum(CASE WHEN pm.branch_org_id IS NULL"
+			    " THEN 1 ELSE 0 END), 0) FROM places p CROSS JOIN people pe"
+			    " CROSS JOIN party_members pm WHERE pe.place_id = p.id"
+			    " AND pm.person_id = pe.id AND p.path >= ? AND p.path < ?",
+			    err);
+			if (!st)
+				return err->status;
+			db_bind_text(st, 1, lo);
+			db_bind_text(st, 2, hi);
+			if ((rc = db_step(st, err)) == DB_ROW) {
+				*total = db_col_int(st, 0);
+				*count = db_col_int(st, 1);
+				rc = XF_OK;
+			}
+			db_reset(st);
+		}
 	} else if (strcmp(metric, "centres_under_1000") == 0) {
 		rc = db_int(db, err, total,
 		            "SELECT count(*) FROM places WHERE kind = 'community' AND path >= ?"

@@ -3,6 +3,7 @@
  * positions across organisations, and coverage computed from the data (never typed). */
 #include "../support/testlib.h"
 #include "core/clock.h"
+#include "registry/people.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -691,6 +692,201 @@ static void test_every_registry_list_exports(void **state)
 	hr_free(&r);
 }
 
+/* The ids a search answers, page after page (limit per page). */
+static size_t search_ids(const char *hdrs, int64_t place, const char *q, int limit, int64_t *ids,
+                         size_t cap)
+{
+	struct hresp r;
+	char path[200], cursor[32] = "0";
+	size_t n = 0;
+	do {
+		snprintf(path, sizeof path, "/api/people?place=%lld&q=%s&limit=%d&cursor=%s",
+		         (long long)place, q, limit, cursor);
+		get(hdrs, path, 200, &r);
+		json_t *it;
+		size_t i;
+		json_array_foreach(json_object_get(r.json, "items"), i, it)
+		{
+			assert_true(n < cap);
+			ids[n++] = json_integer_value(json_object_get(it, "id"));
+		}
+		const char *next = json_string_value(json_object_get(r.json, "next"));
+		snprintf(cursor, sizeof cursor, "%s", next ? next : "");
+		hr_free(&r);
+	} while (cursor[0]);
+	return n;
+}
+
+/* The same search by the places' paths, as the answer must be whichever plan it took. */
+static size_t search_ids_by_path(int64_t place, const char *like, int64_t *ids, size_t cap)
+{
+	struct xf_err e;
+	struct db *db = store_reader(T.app.store, &e);
+	struct db_stmt *st =
+	    db_prep(db,
+	            "SELECT pe.id FROM people pe JOIN places p ON p.id = pe.place_id"
+	            " JOIN places w ON w.id = ? WHERE substr(p.path, 1,"
+	            " length(w.path)) = w.path AND pe.name LIKE ? ORDER BY pe.id",
+	            &e);
+	assert_non_null(st);
+	db_bind_int(st, 1, place);
+	db_bind_text(st, 2, like);
+	size_t n = 0;
+	while (db_step(st, &e) == DB_ROW) {
+		assert_true(n < cap);
+		ids[n++] = db_col_int(st, 0);
+	}
+	db_reset(st);
+	return n;
+}
+
+static int64_t nested_person;
+
+/* A community inside one of 大智路's grids (an import can build one), with someone in it. */
+static int nested_community(struct db *db, void *arg, struct xf_err *err)
+{
+	int64_t grid = 0, id = 0;
+	int rc = db_int(db, err, &grid,
+	                "SELECT g.id FROM places g JOIN places c ON c.id = g.parent_id"
+	                " WHERE c.code = '420203009002' AND g.kind = 'grid' ORDER BY g.id LIMIT 1",
+	                "");
+	if (rc == XF_OK)
+		rc = db_run(db, err,
+		            "INSERT INTO places(parent_id, kind, code, name, path, created_at)"
+		            " SELECT id, 'community', 'T-NESTED-1', '嵌套社区', path || 'x/', 0"
+		            " FROM places WHERE id = ?",
+		            "i", grid);
+	if (rc == XF_OK)
+		rc = db_int(db, err, &id, "SELECT id FROM places WHERE code = 'T-NESTED-1'", "");
+	if (rc == XF_OK)
+		rc = db_run(
+		    db, err,
+		    "UPDATE places SET path = (SELECT path FROM places WHERE id = ?) || ? || '/'"
+		    " WHERE id = ?",
+		    "iii", grid, id, id);
+	struct person_in p = {.place_id = id, .name = "张嵌套", .gender = "F"};
+	if (rc == XF_OK)
+		rc = people_create(db, &p, &nested_person, err);
+	return rc;
+}
+
+static void test_a_community_search_walks_its_people_in_order(void **state)
+{
+	/* Everyone carries the nearest community above their place (none above a community). */
+	assert_int_equal(
+	    SQL_INT("SELECT count(*) FROM people pe JOIN places p ON p.id = pe.place_id"
+	            " WHERE coalesce(pe.community_id, 0) <> coalesce((SELECT c.id FROM places c"
+	            " WHERE c.kind = 'community' AND substr(p.path, 1, length(c.path)) = c.path"
+	            " ORDER BY length(c.path) DESC LIMIT 1), 0)",
+	            ""),
+	    0);
+	assert_true(SQL_INT("SELECT count(community_id) FROM people", "") > 100);
+	/* 大智路 by its people_community walk: the same people, in the same order, page by page,
+	 * as its places' paths give. */
+	static int64_t a[4096], b[4096];
+	ts_login(&T, "shequ", DEMO_PW, shequ, sizeof shequ); /* earlier tests moved the clock */
+	size_t na = search_ids(shequ, dazhi(), "%E5%BC%A0", 2, a, 4096); /* 张 */
+	size_t nb = search_ids_by_path(dazhi(), "%张%", b, 4096);
+	if (na <= 2)
+		fail_msg("only %zu people named 张 in 大智路", na);
+	assert_int_equal(na, nb);
+	assert_memory_equal(a, b, na * sizeof a[0]);
+	na = search_ids(shequ, dazhi(), "", 500, a, 4096);
+	nb = search_ids_by_path(dazhi(), "%", b, 4096);
+	assert_int_equal(na, nb);
+	assert_memory_equal(a, b, na * sizeof a[0]);
+	/* With a community inside it, 大智路 is searched by its places: the nested community's
+	 * people are still found, and the nested one finds its own by its walk. */
+	struct xf_err e;
+	if (store_write(T.app.store, nested_community, NULL, &e) != XF_OK)
+		fail_msg("nested community: %s", e.message);
+	int64_t nested = SQL_INT("SELECT id FROM places WHERE code = 'T-NESTED-1'", "");
+	assert_int_equal(
+	    SQL_INT("SELECT community_id FROM people WHERE id = ?", "i", nested_person), nested);
+	na = search_ids(shequ, dazhi(), "%E5%BC%A0", 50, a, 4096);
+	nb = search_ids_by_path(dazhi(), "%张%", b, 4096);
+	assert_int_equal(na, nb);
+	assert_memory_equal(a, b, na * sizeof a[0]);
+	na = search_ids(shequ, dazhi(), "%E5%B5%8C%E5%A5%97", 20, a, 4096); /* 嵌套 */
+	assert_int_equal(na, 1);
+	assert_int_equal(a[0], nested_person);
+	na = search_ids(shequ, nested, "%E5%B5%8C%E5%A5%97", 20, a, 4096);
+	assert_int_equal(na, 1);
+	assert_int_equal(a[0], nested_person);
+}
+
+/* Party members without a branch, counted live for a community and each of its grids (one
+ * walk through people_place below a street), against an independent count, before and after
+ * a member loses their branch. */
+static int64_t members_under(int64_t place, bool without_branch)
+{
+	return SQL_INT(
+	    "SELECT count(*) FROM party_members pm JOIN people pe ON pe.id = pm.person_id"
+	    " JOIN places p ON p.id = pe.place_id JOIN places w ON w.id = ?"
+	    " WHERE substr(p.path, 1, length(w.path)) = w.path"
+	    " AND (? = 0 OR pm.branch_org_id IS NULL)",
+	    "ii", place, (int64_t)without_branch);
+}
+
+static int64_t unbranched_person;
+
+static int drop_a_branch(struct db *db, void *arg, struct xf_err *err)
+{
+	int rc = db_int(db, err, &unbranched_person,
+	                "SELECT pm.person_id FROM party_members pm JOIN people pe ON pe.id ="
+	                " pm.person_id JOIN places p ON p.id = pe.place_id JOIN places c ON"
+	                " c.code = '420203009002' WHERE substr(p.path, 1, length(c.path)) = c.path"
+	                " AND pm.branch_org_id IS NOT NULL ORDER BY pm.person_id LIMIT 1",
+	                "");
+	if (rc == XF_OK)
+		rc = db_run(db, err,
+		            "UPDATE party_members SET branch_org_id = NULL WHERE person_id = ?",
+		            "i", unbranched_person);
+	return rc;
+}
+
+static void check_members_without_branch(void)
+{
+	struct hresp r;
+	char path[128];
+	snprintf(path, sizeof path, "/api/reports/coverage?place=%lld", (long long)dazhi());
+	get(shequ, path, 200, &r);
+	assert_int_equal(metric(r.json, "members_without_branch", "total"),
+	                 members_under(dazhi(), 0));
+	assert_int_equal(metric(r.json, "members_without_branch", "count"),
+	                 members_under(dazhi(), 1));
+	json_t *c;
+	size_t i;
+	int grids = 0;
+	json_array_foreach(json_object_get(r.json, "children"), i, c)
+	{
+		json_t *m = json_object_get(c, "metrics");
+		json_t *wrap = json_pack("{s:O}", "metrics", m);
+		int64_t id = json_integer_value(json_object_get(c, "id"));
+		assert_int_equal(metric(wrap, "members_without_branch", "total"),
+		                 members_under(id, 0));
+		assert_int_equal(metric(wrap, "members_without_branch", "count"),
+		                 members_under(id, 1));
+		json_decref(wrap);
+		grids++;
+	}
+	assert_true(grids > 0);
+	hr_free(&r);
+}
+
+static void test_members_without_branch_are_counted_live(void **state)
+{
+	ts_login(&T, "shequ", DEMO_PW, shequ, sizeof shequ);
+	assert_true(members_under(dazhi(), 0) > 0);
+	check_members_without_branch();
+	int64_t before = members_under(dazhi(), 1);
+	struct xf_err e;
+	if (store_write(T.app.store, drop_a_branch, NULL, &e) != XF_OK)
+		fail_msg("drop a branch: %s", e.message);
+	assert_int_equal(members_under(dazhi(), 1), before + 1);
+	check_members_without_branch();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -707,6 +903,8 @@ int main(void)
 	    cmocka_unit_test(test_me_lists_what_the_active_role_may_do),
 	    cmocka_unit_test(test_coverage_is_computed_scoped_and_follows_the_data),
 	    cmocka_unit_test(test_street_and_above_come_from_the_rollup_with_its_time),
+	    cmocka_unit_test(test_a_community_search_walks_its_people_in_order),
+	    cmocka_unit_test(test_members_without_branch_are_counted_live),
 	};
 	return TS_RUN(tests, setup, teardown);
 }

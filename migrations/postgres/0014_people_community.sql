@@ -1,0 +1,10 @@
+-- PostgreSQL twin of migrations/sqlite/0014_people_community.sql.
+-- Searching a community's people (issue 14): each person carries the nearest community
+-- above their place, set once when the person is entered (places never move); NULL for
+-- someone registered above any community.
+ALTER TABLE people ADD COLUMN community_id bigint;
+WITH RECURSIVE pc(id, community) AS (SELECT id, id FROM places WHERE kind = 'community'
+	UNION ALL SELECT c.id, pc.community FROM places c JOIN pc ON c.parent_id = pc.id
+	WHERE c.kind <> 'community')
+UPDATE people pe SET community_id = pc.community FROM pc WHERE pc.id = pe.place_id;
+CREATE INDEX people_community ON people(community_id, id, name);
