@@ -1140,16 +1140,25 @@ static json_t *case_brief(struct db_stmt *st, int64_t now)
 	int64_t due = db_col_int(st, 8);
 	bool overdue = open && (due < now || (strcmp(status, "submitted") == 0 &&
 	                                      db_col_int(st, 12) && db_col_int(st, 12) < now));
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:I, s:I, s:b, s:I, s:s, s:I, "
-	                 "s:s}",
-	                 "id", (json_int_t)db_col_int(st, 0), "category", db_col_text(st, 1),
-	                 "category_name", db_col_text(st, 2), "title", db_col_text(st, 3), "status",
-	                 status, "status_label", status_label(status), "place_id",
-	                 (json_int_t)db_col_int(st, 5), "place_name", db_col_text(st, 6),
-	                 "created_at", (json_int_t)db_col_int(st, 7), "due_at", (json_int_t)due,
-	                 "overdue", overdue, "seconds_left", (json_int_t)(open ? due - now : 0),
-	                 "channel", db_col_text(st, 9), "round", (json_int_t)db_col_int(st, 10),
-	                 "handling_place_name", db_col_text(st, 11));
+	/* Key by key: a list builds one per case, and json_pack parses its format each time. */
+	json_t *v = json_object();
+	json_object_set_new_nocheck(v, "id", json_integer((json_int_t)db_col_int(st, 0)));
+	json_object_set_new_nocheck(v, "category", json_string(db_col_text(st, 1)));
+	json_object_set_new_nocheck(v, "category_name", json_string(db_col_text(st, 2)));
+	json_object_set_new_nocheck(v, "title", json_string(db_col_text(st, 3)));
+	json_object_set_new_nocheck(v, "status", json_string(status));
+	json_object_set_new_nocheck(v, "status_label", json_string(status_label(status)));
+	json_object_set_new_nocheck(v, "place_id", json_integer((json_int_t)db_col_int(st, 5)));
+	json_object_set_new_nocheck(v, "place_name", json_string(db_col_text(st, 6)));
+	json_object_set_new_nocheck(v, "created_at", json_integer((json_int_t)db_col_int(st, 7)));
+	json_object_set_new_nocheck(v, "due_at", json_integer((json_int_t)due));
+	json_object_set_new_nocheck(v, "overdue", json_boolean(overdue));
+	json_object_set_new_nocheck(v, "seconds_left",
+	                            json_integer((json_int_t)(open ? due - now : 0)));
+	json_object_set_new_nocheck(v, "channel", json_string(db_col_text(st, 9)));
+	json_object_set_new_nocheck(v, "round", json_integer((json_int_t)db_col_int(st, 10)));
+	json_object_set_new_nocheck(v, "handling_place_name", json_string(db_col_text(st, 11)));
+	return v;
 }
 
 #define BRIEF_COLS                                                                                 \
@@ -1185,22 +1194,23 @@ int cases_get_json(struct db *db, int64_t id, int64_t now, json_t **out, struct 
 		return rc < 0 ? rc : xf_fail(err, XF_ENOTFOUND, "not_found", "没有这个诉求");
 	json_t *v = case_brief(st, now);
 	int b = 13;
-	json_object_set_new(v, "description", json_string(db_col_text(st, b)));
-	json_object_set_new(v, "public", json_boolean(db_col_int(st, b + 1)));
-	json_object_set_new(v, "reporter",
-	                    db_col_int(st, b + 2)
-	                        ? json_pack("{s:I, s:s}", "id", (json_int_t)db_col_int(st, b + 2),
-	                                    "name", db_col_text(st, b + 3))
-	                        : json_null());
-	json_object_set_new(v, "entered_on_behalf", json_boolean(db_col_int(st, b + 4) != 0));
-	json_object_set_new(v, "external_id",
-	                    *db_col_text(st, b + 5) ? json_string(db_col_text(st, b + 5))
-	                                            : json_null());
-	json_object_set_new(v, "studio",
-	                    db_col_int(st, b + 6)
-	                        ? json_pack("{s:I, s:s}", "id", (json_int_t)db_col_int(st, b + 6),
-	                                    "name", db_col_text(st, b + 7))
-	                        : json_null());
+	json_object_set_new_nocheck(v, "description", json_string(db_col_text(st, b)));
+	json_object_set_new_nocheck(v, "public", json_boolean(db_col_int(st, b + 1)));
+	json_object_set_new_nocheck(
+	    v, "reporter",
+	    db_col_int(st, b + 2) ? json_pack("{s:I, s:s}", "id", (json_int_t)db_col_int(st, b + 2),
+	                                      "name", db_col_text(st, b + 3))
+	                          : json_null());
+	json_object_set_new_nocheck(v, "entered_on_behalf",
+	                            json_boolean(db_col_int(st, b + 4) != 0));
+	json_object_set_new_nocheck(v, "external_id",
+	                            *db_col_text(st, b + 5) ? json_string(db_col_text(st, b + 5))
+	                                                    : json_null());
+	json_object_set_new_nocheck(
+	    v, "studio",
+	    db_col_int(st, b + 6) ? json_pack("{s:I, s:s}", "id", (json_int_t)db_col_int(st, b + 6),
+	                                      "name", db_col_text(st, b + 7))
+	                          : json_null());
 	json_t *assignee = json_null();
 	if (db_col_int(st, b + 8))
 		assignee =
@@ -1210,27 +1220,27 @@ int cases_get_json(struct db *db, int64_t id, int64_t now, json_t **out, struct 
 		assignee =
 		    json_pack("{s:s, s:I, s:s}", "type", "org", "id",
 		              (json_int_t)db_col_int(st, b + 10), "name", db_col_text(st, b + 11));
-	json_object_set_new(v, "assignee", assignee);
-	json_object_set_new(v, "rating",
-	                    *db_col_text(st, b + 12) ? json_string(db_col_text(st, b + 12))
-	                                             : json_null());
-	json_object_set_new(v, "rated_this_round",
-	                    json_boolean(db_col_int(st, b + 13) == db_col_int(st, 10)));
-	json_object_set_new(v, "unsatisfied", json_integer(db_col_int(st, b + 14)));
-	json_object_set_new(v, "escalations", json_integer(db_col_int(st, b + 15)));
-	json_object_set_new(v, "sla_due_at", json_integer(db_col_int(st, b + 16)));
+	json_object_set_new_nocheck(v, "assignee", assignee);
+	json_object_set_new_nocheck(v, "rating",
+	                            *db_col_text(st, b + 12) ? json_string(db_col_text(st, b + 12))
+	                                                     : json_null());
+	json_object_set_new_nocheck(v, "rated_this_round",
+	                            json_boolean(db_col_int(st, b + 13) == db_col_int(st, 10)));
+	json_object_set_new_nocheck(v, "unsatisfied", json_integer(db_col_int(st, b + 14)));
+	json_object_set_new_nocheck(v, "escalations", json_integer(db_col_int(st, b + 15)));
+	json_object_set_new_nocheck(v, "sla_due_at", json_integer(db_col_int(st, b + 16)));
 	int64_t times[4] = {db_col_int(st, b + 17), db_col_int(st, b + 18), db_col_int(st, b + 19),
 	                    db_col_int(st, 12)};
 	const char *names[4] = {"accepted_at", "replied_at", "closed_at", "dispatch_due_at"};
 	for (int i = 0; i < 4; i++)
 		json_object_set_new(v, names[i], times[i] ? json_integer(times[i]) : json_null());
-	json_object_set_new(v, "followup_sampled", json_boolean(db_col_int(st, b + 20)));
-	json_object_set_new(v, "followup_outcome",
-	                    *db_col_text(st, b + 21) ? json_string(db_col_text(st, b + 21))
-	                                             : json_null());
+	json_object_set_new_nocheck(v, "followup_sampled", json_boolean(db_col_int(st, b + 20)));
+	json_object_set_new_nocheck(v, "followup_outcome",
+	                            *db_col_text(st, b + 21) ? json_string(db_col_text(st, b + 21))
+	                                                     : json_null());
 	int64_t community = db_col_int(st, b + 22), handling = db_col_int(st, b + 23);
-	json_object_set_new(v, "handling_place_id", json_integer(handling));
-	json_object_set_new(v, "photos", json_integer(db_col_int(st, b + 24)));
+	json_object_set_new_nocheck(v, "handling_place_id", json_integer(handling));
+	json_object_set_new_nocheck(v, "photos", json_integer(db_col_int(st, b + 24)));
 	const char *category = json_string_value(json_object_get(v, "category"));
 	char cat[48];
 	snprintf(cat, sizeof cat, "%s", category);
@@ -1238,7 +1248,7 @@ int cases_get_json(struct db *db, int64_t id, int64_t now, json_t **out, struct 
 
 	/* The timeline: every transition, who, when, on whose behalf. */
 	json_t *timeline = json_array();
-	json_object_set_new(v, "timeline", timeline);
+	json_object_set_new_nocheck(v, "timeline", timeline);
 	st =
 	    db_prep(db,
 	            "SELECT e.action, e.from_status, e.to_status, coalesce(u.display_name, ''),"
@@ -1285,7 +1295,7 @@ int cases_get_json(struct db *db, int64_t id, int64_t now, json_t **out, struct 
 	 * follows cases_community (community_id, category, created_at[, id]) so the engine
 	 * stops after five instead of sorting every recent case of the category. */
 	json_t *dups = json_array();
-	json_object_set_new(v, "possible_duplicates", dups);
+	json_object_set_new_nocheck(v, "possible_duplicates", dups);
 	if (community) {
 		st = db_prep(
 		    db,

@@ -54,9 +54,9 @@ void buf_puts(struct buf *b, const char *s)
 	buf_append(b, s, strlen(s));
 }
 
-void buf_putc(struct buf *b, char c)
+void buf_reserve(struct buf *b, size_t n)
 {
-	buf_append(b, &c, 1);
+	grow(b, n);
 }
 
 void buf_printf(struct buf *b, const char *fmt, ...)

@@ -16,7 +16,18 @@ void buf_free(struct buf *b);
 void buf_reset(struct buf *b);
 void buf_append(struct buf *b, const void *data, size_t n);
 void buf_puts(struct buf *b, const char *s);
-void buf_putc(struct buf *b, char c);
+/* Room for n more bytes without another allocation (an answer about to be written). */
+void buf_reserve(struct buf *b, size_t n);
+/* One byte; inline because JSON output writes one between every two values. */
+static inline void buf_putc(struct buf *b, char c)
+{
+	if (b->len + 2 <= b->cap) {
+		b->data[b->len++] = c;
+		b->data[b->len] = 0;
+	} else {
+		buf_append(b, &c, 1);
+	}
+}
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Append s as a JSON string literal, quotes included. */
 void buf_json_str(struct buf *b, const char *s);

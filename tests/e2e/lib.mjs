@@ -161,8 +161,18 @@ export async function fontSize(locator) {
 // axe-core, evaluated through the DevTools protocol (the page's CSP forbids inline scripts,
 // and rightly so). Fails on serious and critical violations.
 export async function assertAccessible(page, what) {
-  // Judge the page at rest, not halfway through a colour transition.
-  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null))))
+  // Judge the page at rest, not halfway through a colour transition: wait until no
+  // animation runs two frames in a row (content that arrives a moment later, such as a
+  // drawer's list of tags, starts its own enter transitions after the first ones ended).
+  await page.evaluate(async () => {
+    const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()))
+    for (let quiet = 0, i = 0; quiet < 2 && i < 100; i++) {
+      const running = document.getAnimations()
+      await Promise.all(running.map((a) => a.finished.catch(() => null)))
+      await frame()
+      quiet = running.length === 0 ? quiet + 1 : 0
+    }
+  })
   await page.evaluate(AXE_SOURCE)
   const result = await page.evaluate(async () => {
     // eslint-disable-next-line no-undef

@@ -244,6 +244,31 @@ static void test_answers_serialise_exactly_as_jansson_does(void **state)
 		json_decref(back);
 		json_decref(a);
 	}
+	/* Strings are scanned eight bytes at a time: every ASCII byte at every position of a
+	 * 24-byte string, in plain and in Chinese surroundings, written as jansson writes it. */
+	static const char *grounds[] = {"abcdefghijklmnopqrstuvwx", "黄石市团城山街道"};
+	for (size_t g = 0; g < 2; g++) {
+		size_t len = strlen(grounds[g]);
+		for (int c = 1; c < 128; c++)
+			for (size_t at = 0; at < len; at++) {
+				char text[32];
+				memcpy(text, grounds[g], len + 1);
+				text[at] = (char)c;
+				if (g == 1 && at % 3) /* inside a character: keep the UTF-8 valid */
+					continue;
+				if (g == 1) { /* a character replaced by "x" + the byte + "y" */
+					text[at] = 'x', text[at + 1] = (char)c, text[at + 2] = 'y';
+				}
+				json_t *a = json_pack("[s]", text);
+				assert_non_null(a);
+				char *w = json_dumps(a, JSON_COMPACT);
+				buf_reset(&b);
+				http_json_write(&b, a);
+				assert_string_equal(buf_cstr(&b), w);
+				free(w);
+				json_decref(a);
+			}
+	}
 	/* Every short decimal of a grid reads back exactly. */
 	for (int k = -200000; k <= 200000; k += 7) {
 		double d = k / 100.0;
