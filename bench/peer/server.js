@@ -92,11 +92,17 @@ const q = {
     ' pe.place_id, pl.name AS place_name FROM people pe JOIN places pl' +
     ' ON pl.id = pe.place_id WHERE pl.path >= ? AND pl.path < ?' +
     ' AND pe.name LIKE ? AND pe.id > ? ORDER BY pe.id LIMIT ?'),
-  // A community with no community inside it: its people from people_community, as xingfu.
-  peopleCommunityOf: db.prepare(
+  // A community with no community inside it: its people from people_community; a district
+  // from people_district (as xingfu: 1, 2, else 0 = by the places' paths).
+  peoplePlan: db.prepare(
     "SELECT CASE WHEN p.kind = 'community' AND NOT EXISTS (SELECT 1 FROM places c" +
-    " WHERE c.kind = 'community' AND c.path > p.path AND c.path < ?) THEN p.id ELSE 0 END" +
-    ' AS community FROM places p WHERE p.id = ?'),
+    " WHERE c.kind = 'community' AND c.path > p.path AND c.path < ?) THEN 1" +
+    " WHEN p.kind = 'district' THEN 2 ELSE 0 END AS plan FROM places p WHERE p.id = ?"),
+  peopleDistrict: db.prepare(
+    'SELECT pe.id, pe.name, pe.gender, pe.phone_mask, pe.id_mask,' +
+    ' pe.place_id, pl.name AS place_name FROM people pe JOIN places pl' +
+    ' ON pl.id = pe.place_id WHERE pe.district_id = ?' +
+    ' AND pe.name LIKE ? AND pe.id > ? ORDER BY pe.id LIMIT ?'),
   peopleCommunity: db.prepare(
     'SELECT pe.id, pe.name, pe.gender, pe.phone_mask, pe.id_mask,' +
     ' pe.place_id, pl.name AS place_name FROM people pe JOIN places pl' +
@@ -361,10 +367,11 @@ fastify.get('/api/people', (req, reply) => send(reply, () => {
   if (text !== undefined && Buffer.byteLength(text) > 64) throw new Fail(400, 'validation_failed', '搜索词过长', 'q');
   authzCheck(u, 'people.read', place);
   const [lo, hi] = subtree(place);
-  const community = (q.peopleCommunityOf.get(hi, place) || {}).community || 0;
+  const plan = (q.peoplePlan.get(hi, place) || {}).plan || 0;
   const like = `%${text || ''}%`;
-  const rows = community ? q.peopleCommunity.all(community, like, cursor, limit + 1)
-    : q.people.all(lo, hi, like, cursor, limit + 1);
+  const rows = plan === 1 ? q.peopleCommunity.all(place, like, cursor, limit + 1)
+    : plan === 2 ? q.peopleDistrict.all(place, like, cursor, limit + 1)
+      : q.people.all(lo, hi, like, cursor, limit + 1);
   const items = rows.slice(0, limit).map((r) => ({
     id: r.id, name: r.name, gender: r.gender, phone: r.phone_mask, id_number: r.id_mask,
     place_id: r.place_id, place_name: r.place_name }));

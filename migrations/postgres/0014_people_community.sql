@@ -8,3 +8,6 @@ WITH RECURSIVE pc(id, community) AS (SELECT id, id FROM places WHERE kind = 'com
 	WHERE c.kind <> 'community')
 UPDATE people pe SET community_id = pc.community FROM pc WHERE pc.id = pe.place_id;
 CREATE INDEX people_community ON people(community_id, id, name);
+-- A district's people in id order (its officials' people page opens on it): everyone in a
+-- district's subtree carries its id (people.district_id, set from the place).
+CREATE INDEX people_district ON people(district_id, id, name);

@@ -16,3 +16,6 @@ UPDATE people SET community_id = m.community FROM people_community_map m
 	WHERE m.place_id = people.place_id;
 DROP TABLE people_community_map;
 CREATE INDEX people_community ON people(community_id, id, name);
+-- A district's people in id order (its officials' people page opens on it): everyone in a
+-- district's subtree carries its id (people.district_id, set from the place).
+CREATE INDEX people_district ON people(district_id, id, name);

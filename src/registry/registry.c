@@ -409,26 +409,37 @@ int registry_people_json(struct db *db, int64_t place_id, const char *q, int64_t
 	if (rc != XF_OK)
 		return rc;
 	snprintf(like, sizeof like, "%%%s%%", q ? q : "");
-	/* A community (no other community inside it): its people in id order from
-	 * people_community, stopping at the page (~0.2 ms instead of reading and sorting its
-	 * ~12,000 people). */
-	int64_t community = 0;
-	if ((rc = db_int(db, err, &community,
+	/* A community (no other community inside it) walks people_community in id order and
+	 * stops at the page (~0.2 ms instead of reading and sorting its ~12,000 people); a
+	 * district people_district (everyone in its subtree carries its id). */
+	enum { BY_PLACES, BY_COMMUNITY, BY_DISTRICT } plan = BY_PLACES;
+	int64_t how = 0;
+	if ((rc = db_int(db, err, &how,
 	                 "SELECT CASE WHEN p.kind = 'community' AND NOT EXISTS (SELECT 1 FROM"
 	                 " places c WHERE c.kind = 'community' AND c.path > p.path AND c.path < ?)"
-	                 " THEN p.id ELSE 0 END FROM places p WHERE p.id = ?",
+	                 " THEN 1 WHEN p.kind = 'district' THEN 2 ELSE 0 END FROM places p"
+	                 " WHERE p.id = ?",
 	                 "ti", hi, place_id)) != XF_OK)
 		return rc;
-	/* The city or a district holds hundreds of thousands of people: walk them in id order
-	 * and stop at the page (SQLite keeps a CROSS JOIN's order; 3 ms instead of 930 at the
-	 * city root). A street or less: its places first, then their people, then sort them. */
+	plan = how == 1 ? BY_COMMUNITY : how == 2 ? BY_DISTRICT : BY_PLACES;
+	/* The city holds millions of people: walk them in id order and stop at the page (SQLite
+	 * keeps a CROSS JOIN's order; 3 ms instead of 930 at the city root). A street or
+	 * less: its places first, then their people, then sort them. */
 	struct db_stmt *st =
-	    community ? db_prep(db,
-	                        "SELECT pe.id, pe.name, pe.gender, pe.phone_mask, pe.id_mask,"
-	                        " pe.place_id, pl.name FROM people pe JOIN places pl"
-	                        " ON pl.id = pe.place_id WHERE pe.community_id = ?"
-	                        " AND pe.name LIKE ? AND pe.id > ? ORDER BY pe.id LIMIT ?",
-	                        err)
+	    plan == BY_COMMUNITY
+	        ? db_prep(db,
+	                  "SELECT pe.id, pe.name, pe.gender, pe.phone_mask, pe.id_mask,"
+	                  " pe.place_id, pl.name FROM people pe JOIN places pl"
+	                  " ON pl.id = pe.place_id WHERE pe.community_id = ?"
+	                  " AND pe.name LIKE ? AND pe.id > ? ORDER BY pe.id LIMIT ?",
+	                  err)
+	    : plan == BY_DISTRICT
+	        ? db_prep(db,
+	                  "SELECT pe.id, pe.name, pe.gender, pe.phone_mask, pe.id_mask,"
+	                  " pe.place_id, pl.name FROM people pe JOIN places pl"
+	                  " ON pl.id = pe.place_id WHERE pe.district_id = ?"
+	                  " AND pe.name LIKE ? AND pe.id > ? ORDER BY pe.id LIMIT ?",
+	                  err)
 	    : registry_subtree_wide(lo)
 	        ? db_prep(db,
 	                  "SELECT pe.id, pe.name, pe.gender, pe.phone_mask, pe.id_mask,"
@@ -445,8 +456,8 @@ int registry_people_json(struct db *db, int64_t place_id, const char *q, int64_t
 	if (!st)
 		return err->status;
 	int i = 1;
-	if (community) {
-		db_bind_int(st, i++, community);
+	if (plan != BY_PLACES) {
+		db_bind_int(st, i++, place_id);
 	} else {
 		db_bind_text(st, i++, lo);
 		db_bind_text(st, i++, hi);

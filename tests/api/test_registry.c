@@ -795,6 +795,18 @@ static void test_a_community_search_walks_its_people_in_order(void **state)
 	nb = search_ids_by_path(dazhi(), "%", b, 4096);
 	assert_int_equal(na, nb);
 	assert_memory_equal(a, b, na * sizeof a[0]);
+	/* Its district by people_district: the same people, in the same order. */
+	ts_login(&T, "admin", DEMO_PW, admin, sizeof admin);
+	int64_t district =
+	    SQL_INT("SELECT district_id FROM places WHERE code = '420203009002'", "");
+	assert_int_equal(SQL_INT("SELECT count(*) FROM places WHERE id = ? AND kind = 'district'",
+	                         "i", district),
+	                 1);
+	na = search_ids(admin, district, "%E5%BC%A0", 3, a, 4096);
+	nb = search_ids_by_path(district, "%张%", b, 4096);
+	assert_true(na > 3);
+	assert_int_equal(na, nb);
+	assert_memory_equal(a, b, na * sizeof a[0]);
 	/* With a community inside it, 大智路 is searched by its places: the nested community's
 	 * people are still found, and the nested one finds its own by its walk. */
 	struct xf_err e;
