@@ -279,6 +279,17 @@ int api_coverage(struct req *r)
 	int64_t place;
 	if (!db || coverage_place(r, db, &place) != XF_OK)
 		return r->err.status;
+	/* A community or below is counted live (~14 ms at city scale): on a slow-work thread,
+	 * so that the other connections of this HTTP thread don't wait behind it. Streets and
+	 * above read the rollup and answer here. */
+	int64_t live = 0;
+	if (!r->offload &&
+	    db_int(db, &r->err, &live,
+	           "SELECT count(*) FROM places WHERE id = ? AND kind NOT IN ('city', 'district',"
+	           " 'street')",
+	           "i", place) == XF_OK &&
+	    live && r->app && r->app->store)
+		return req_offload_handler(r);
 	json_t *v;
 	int rc = registry_coverage_json(db, place, clock_now(), &v, &r->err);
 	if (rc != XF_OK)

@@ -197,6 +197,10 @@ int req_write(struct req *r, write_fn fn, void *arg);
  * fn gets its own reader (store_reader) and returns like a handler: XF_OK with the answer
  * set, a failure, or req_write's XF_PENDING. The handler returns what this returns. */
 int req_offload(struct req *r, int (*fn)(struct req *r));
+/* Run this route's handler again on a slow-work thread (r->offload is set there, so the
+ * handler knows not to hand itself off twice): a read that turns out slow (a report counted
+ * live) once the handler has seen what is asked. */
+int req_offload_handler(struct req *r);
 
 /* The route table (api/routes.c) and the generated OpenAPI document. */
 extern const struct route http_routes[];

@@ -558,12 +558,23 @@ static struct db *read_snapshot(struct req *r)
 
 static int dispatch(struct req *r);
 
+/* A read's handler on a slow-work thread: in a snapshot of that thread's reader, as the
+ * HTTP thread reads (an export's pages or a report's figures all from one state). */
 static int run_handler(struct req *r)
 {
+	struct db *snap = read_snapshot(r);
 	int rc = r->route->handler(r);
+	struct xf_err e;
+	if (snap && db_in_tx(snap) && db_commit(snap, &e) != XF_OK)
+		db_rollback(snap);
 	if (rc == XF_EPERM)
 		http_audit_denied(r); /* object-level refusals (out of scope) */
 	return rc;
+}
+
+int req_offload_handler(struct req *r)
+{
+	return req_offload(r, run_handler);
 }
 
 int http_dispatch(struct req *r)
