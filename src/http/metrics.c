@@ -30,7 +30,7 @@ static struct route_stats *stats;
 static size_t nslots;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static atomic_int active, suspended;
-static atomic_uint_least64_t reloads_ok, reloads_failed;
+static atomic_uint_least64_t reloads_ok, reloads_failed, offloaded;
 static _Atomic int64_t started_at;
 
 static void init(void)
@@ -81,6 +81,11 @@ void metrics_suspended(int delta)
 void metrics_started(int64_t t)
 {
 	atomic_store(&started_at, t);
+}
+
+void metrics_offloaded(void)
+{
+	atomic_fetch_add_explicit(&offloaded, 1, memory_order_relaxed);
 }
 
 void metrics_reload(bool ok)
@@ -214,6 +219,10 @@ void metrics_render_http(struct buf *out)
 	metrics_family(out, "xingfu_http_requests_waiting_for_writer", "gauge",
 	               "Requests suspended until their write is durable.");
 	metrics_sample(out, "xingfu_http_requests_waiting_for_writer", "", atomic_load(&suspended));
+	metrics_family(out, "xingfu_http_offloaded_total", "counter",
+	               "Requests whose work ran on the slow-work threads (password checks, exports,"
+	               " reports counted live).");
+	metrics_sample(out, "xingfu_http_offloaded_total", "", (double)atomic_load(&offloaded));
 	metrics_family(out, "xingfu_start_time_seconds", "gauge",
 	               "When the server started, Unix time.");
 	metrics_sample(out, "xingfu_start_time_seconds", "", (double)atomic_load(&started_at));

@@ -18,6 +18,9 @@ void metrics_request(const struct route *rt, bool is_static, int status, int64_t
  * for the writer (suspended). */
 void metrics_active(int delta);
 void metrics_suspended(int delta);
+/* A request handed to the slow-work threads (req_offload: a login's password check, an
+ * export, a report counted live). */
+void metrics_offloaded(void);
 /* When the server started (UTC seconds; server_start records it). */
 void metrics_started(int64_t t);
 /* Configuration reloads (SIGHUP), by outcome. */

@@ -360,9 +360,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			atomic_fetch_add(&s->inflight, 1);
 			metrics_suspended(1);
 			MHD_suspend_connection(c);
-			if (r->offload)
+			if (r->offload) {
+				metrics_offloaded();
 				slow_submit(s, r);
-			else
+			} else
 				store_submit(s->app->store, &r->job);
 			return MHD_YES;
 		}

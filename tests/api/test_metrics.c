@@ -212,6 +212,39 @@ static void test_only_loopback_or_the_metrics_token_may_read_it(void **state)
 	hr_free(&r);
 }
 
+/* Work that would hold an HTTP thread runs on the slow-work threads and is counted: a
+ * community's coverage (counted live) goes there, a street's (from the rollup) does not. */
+static void test_reports_counted_live_run_off_the_http_threads(void **state)
+{
+	char shequ[512], jiedao[512];
+	ts_login(&T, "shequ", DEMO_PW, shequ, sizeof shequ);
+	ts_login(&T, "jiedao", DEMO_PW, jiedao, sizeof jiedao);
+	char *m = scrape(NULL);
+	double n0 = sample(m, "xingfu_http_offloaded_total");
+	free(m);
+	assert_true(n0 >= 2); /* the two logins' password checks */
+	struct hresp r;
+	assert_int_equal(http_req(T.port, "GET", "/api/reports/coverage", jiedao, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(r.json, "place"), "kind")), "street");
+	hr_free(&r);
+	m = scrape(NULL);
+	assert_true(sample(m, "xingfu_http_offloaded_total") == n0);
+	free(m);
+	assert_int_equal(http_req(T.port, "GET", "/api/reports/coverage", shequ, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(r.json, "place"), "kind")),
+	    "community");
+	assert_true(json_array_size(json_object_get(r.json, "metrics")) > 0);
+	assert_true(json_is_null(json_object_get(r.json, "as_of")));
+	hr_free(&r);
+	m = scrape(NULL);
+	assert_true(sample(m, "xingfu_http_offloaded_total") == n0 + 1);
+	free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -220,6 +253,7 @@ int main(void)
 	    cmocka_unit_test(test_writes_show_in_the_writer_families),
 	    cmocka_unit_test(test_backlog_and_overdue_match_the_database),
 	    cmocka_unit_test(test_only_loopback_or_the_metrics_token_may_read_it),
+	    cmocka_unit_test(test_reports_counted_live_run_off_the_http_threads),
 	};
 	return TS_RUN(tests, setup, teardown);
 }
