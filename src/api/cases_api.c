@@ -7,6 +7,7 @@
 #include "../cases/cases.h"
 #include "../cases/photo.h"
 #include "../core/clock.h"
+#include "../core/jw.h"
 #include "../core/str.h"
 #include "../sched/sched.h"
 #include "../store/store.h"
@@ -374,10 +375,27 @@ int api_case_list(struct req *r)
 	                                                                  : "cases.report",
 	                      f.place_id, &r->err)) != XF_OK)
 		return rc;
-	json_t *items;
-	if ((rc = cases_list_json(db, &f, &a, clock_now(), &items, &next, &r->err)) != XF_OK)
+	/* Written straight as JSON text: {"items": [...], "next": "id" or null}, as api_page. */
+	struct buf b;
+	struct jw w;
+	buf_init(&b);
+	jw_init(&w, &b);
+	jw_obj(&w);
+	jw_key(&w, "items");
+	if ((rc = cases_list_write(db, &f, &a, clock_now(), &w, &next, &r->err)) != XF_OK) {
+		buf_free(&b);
 		return rc;
-	resp_take_json(r, 200, api_page(items, next));
+	}
+	jw_key(&w, "next");
+	if (next) {
+		char id[24];
+		snprintf(id, sizeof id, "%lld", (long long)next);
+		jw_str(&w, id);
+	} else {
+		jw_null(&w);
+	}
+	jw_end_obj(&w);
+	resp_take_json_text(r, 200, &b);
 	return XF_OK;
 }
 
@@ -386,11 +404,17 @@ int api_case_get(struct req *r)
 	struct db *db = reader(r);
 	struct case_actor a;
 	cases_actor_from_user(&r->user, &a);
-	json_t *v;
-	if (!db || cases_can_read(db, r->params[0], &a, &r->err) != XF_OK ||
-	    cases_get_json(db, r->params[0], clock_now(), &v, &r->err) != XF_OK)
+	if (!db || cases_can_read(db, r->params[0], &a, &r->err) != XF_OK)
 		return r->err.status;
-	resp_take_json(r, 200, v);
+	struct buf b;
+	struct jw w;
+	buf_init(&b);
+	jw_init(&w, &b);
+	if (cases_card_write(db, r->params[0], clock_now(), &w, &r->err) != XF_OK) {
+		buf_free(&b);
+		return r->err.status;
+	}
+	resp_take_json_text(r, 200, &b);
 	return XF_OK;
 }
 

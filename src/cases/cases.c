@@ -1,6 +1,7 @@
 #include "cases.h"
 #include "../auth/policy.h"
 #include "../core/clock.h"
+#include "../core/jw.h"
 #include "../http/http.h"
 #include "../points/points.h"
 #include "../registry/registry.h"
@@ -1131,34 +1132,89 @@ int cases_act(struct db *db, int64_t id, const char *action, json_t *body,
 
 /* ---- reading ---- */
 
-static json_t *case_brief(struct db_stmt *st, int64_t now)
+/* A case's brief, the members of its object (the caller opens and closes it): every case in
+ * a list and the top of a case card. Written straight as JSON text, with no jansson tree
+ * (docs/PERFORMANCE.md, third round). */
+static void brief_write(struct jw *w, struct db_stmt *st, int64_t now)
 {
 	/* id, category, category name, title, status, place_id, place name, created_at, due_at,
-	 * channel, round, handling place name, dispatch_due_at, accepted_at */
+	 * channel, round, handling place name, dispatch_due_at */
 	const char *status = db_col_text(st, 4);
 	bool open = strcmp(status, "replied") != 0 && strcmp(status, "closed") != 0;
 	int64_t due = db_col_int(st, 8);
 	bool overdue = open && (due < now || (strcmp(status, "submitted") == 0 &&
 	                                      db_col_int(st, 12) && db_col_int(st, 12) < now));
-	/* Key by key: a list builds one per case, and json_pack parses its format each time. */
-	json_t *v = json_object();
-	json_object_set_new_nocheck(v, "id", json_integer((json_int_t)db_col_int(st, 0)));
-	json_object_set_new_nocheck(v, "category", json_string(db_col_text(st, 1)));
-	json_object_set_new_nocheck(v, "category_name", json_string(db_col_text(st, 2)));
-	json_object_set_new_nocheck(v, "title", json_string(db_col_text(st, 3)));
-	json_object_set_new_nocheck(v, "status", json_string(status));
-	json_object_set_new_nocheck(v, "status_label", json_string(status_label(status)));
-	json_object_set_new_nocheck(v, "place_id", json_integer((json_int_t)db_col_int(st, 5)));
-	json_object_set_new_nocheck(v, "place_name", json_string(db_col_text(st, 6)));
-	json_object_set_new_nocheck(v, "created_at", json_integer((json_int_t)db_col_int(st, 7)));
-	json_object_set_new_nocheck(v, "due_at", json_integer((json_int_t)due));
-	json_object_set_new_nocheck(v, "overdue", json_boolean(overdue));
-	json_object_set_new_nocheck(v, "seconds_left",
-	                            json_integer((json_int_t)(open ? due - now : 0)));
-	json_object_set_new_nocheck(v, "channel", json_string(db_col_text(st, 9)));
-	json_object_set_new_nocheck(v, "round", json_integer((json_int_t)db_col_int(st, 10)));
-	json_object_set_new_nocheck(v, "handling_place_name", json_string(db_col_text(st, 11)));
-	return v;
+	jw_key(w, "id");
+	jw_int(w, db_col_int(st, 0));
+	jw_key(w, "category");
+	jw_str(w, db_col_text(st, 1));
+	jw_key(w, "category_name");
+	jw_str(w, db_col_text(st, 2));
+	jw_key(w, "title");
+	jw_str(w, db_col_text(st, 3));
+	jw_key(w, "status");
+	jw_str(w, status);
+	jw_key(w, "status_label");
+	jw_str(w, status_label(status));
+	jw_key(w, "place_id");
+	jw_int(w, db_col_int(st, 5));
+	jw_key(w, "place_name");
+	jw_str(w, db_col_text(st, 6));
+	jw_key(w, "created_at");
+	jw_int(w, db_col_int(st, 7));
+	jw_key(w, "due_at");
+	jw_int(w, due);
+	jw_key(w, "overdue");
+	jw_bool(w, overdue);
+	jw_key(w, "seconds_left");
+	jw_int(w, open ? due - now : 0);
+	jw_key(w, "channel");
+	jw_str(w, db_col_text(st, 9));
+	jw_key(w, "round");
+	jw_int(w, db_col_int(st, 10));
+	jw_key(w, "handling_place_name");
+	jw_str(w, db_col_text(st, 11));
+}
+
+/* A string member, null when empty. */
+static void str_or_null(struct jw *w, const char *key, const char *s)
+{
+	jw_key(w, key);
+	if (*s)
+		jw_str(w, s);
+	else
+		jw_null(w);
+}
+
+/* A time member, null when 0 (unset). */
+static void time_or_null(struct jw *w, const char *key, int64_t t)
+{
+	jw_key(w, key);
+	if (t)
+		jw_int(w, t);
+	else
+		jw_null(w);
+}
+
+/* {id, name} or null when id is 0. */
+static void ref_or_null(struct jw *w, const char *key, const char *type, int64_t id,
+                        const char *name)
+{
+	jw_key(w, key);
+	if (!id) {
+		jw_null(w);
+		return;
+	}
+	jw_obj(w);
+	if (type) {
+		jw_key(w, "type");
+		jw_str(w, type);
+	}
+	jw_key(w, "id");
+	jw_int(w, id);
+	jw_key(w, "name");
+	jw_str(w, name);
+	jw_end_obj(w);
 }
 
 #define BRIEF_COLS                                                                                 \
@@ -1168,7 +1224,7 @@ static json_t *case_brief(struct db_stmt *st, int64_t now)
 	" FROM cases c JOIN case_categories k ON k.code = c.category JOIN places p ON p.id ="      \
 	" c.place_id JOIN places h ON h.id = c.handling_place_id"
 
-int cases_get_json(struct db *db, int64_t id, int64_t now, json_t **out, struct xf_err *err)
+int cases_card_write(struct db *db, int64_t id, int64_t now, struct jw *w, struct xf_err *err)
 {
 	struct db_stmt *st = db_prep(
 	    db,
@@ -1192,63 +1248,50 @@ int cases_get_json(struct db *db, int64_t id, int64_t now, json_t **out, struct 
 	int rc = db_step(st, err);
 	if (rc != DB_ROW)
 		return rc < 0 ? rc : xf_fail(err, XF_ENOTFOUND, "not_found", "没有这个诉求");
-	json_t *v = case_brief(st, now);
+	jw_obj(w);
+	brief_write(w, st, now);
 	int b = 13;
-	json_object_set_new_nocheck(v, "description", json_string(db_col_text(st, b)));
-	json_object_set_new_nocheck(v, "public", json_boolean(db_col_int(st, b + 1)));
-	json_object_set_new_nocheck(
-	    v, "reporter",
-	    db_col_int(st, b + 2) ? json_pack("{s:I, s:s}", "id", (json_int_t)db_col_int(st, b + 2),
-	                                      "name", db_col_text(st, b + 3))
-	                          : json_null());
-	json_object_set_new_nocheck(v, "entered_on_behalf",
-	                            json_boolean(db_col_int(st, b + 4) != 0));
-	json_object_set_new_nocheck(v, "external_id",
-	                            *db_col_text(st, b + 5) ? json_string(db_col_text(st, b + 5))
-	                                                    : json_null());
-	json_object_set_new_nocheck(
-	    v, "studio",
-	    db_col_int(st, b + 6) ? json_pack("{s:I, s:s}", "id", (json_int_t)db_col_int(st, b + 6),
-	                                      "name", db_col_text(st, b + 7))
-	                          : json_null());
-	json_t *assignee = json_null();
+	jw_key(w, "description");
+	jw_str(w, db_col_text(st, b));
+	jw_key(w, "public");
+	jw_bool(w, db_col_int(st, b + 1) != 0);
+	ref_or_null(w, "reporter", NULL, db_col_int(st, b + 2), db_col_text(st, b + 3));
+	jw_key(w, "entered_on_behalf");
+	jw_bool(w, db_col_int(st, b + 4) != 0);
+	str_or_null(w, "external_id", db_col_text(st, b + 5));
+	ref_or_null(w, "studio", NULL, db_col_int(st, b + 6), db_col_text(st, b + 7));
 	if (db_col_int(st, b + 8))
-		assignee =
-		    json_pack("{s:s, s:I, s:s}", "type", "person", "id",
-		              (json_int_t)db_col_int(st, b + 8), "name", db_col_text(st, b + 9));
-	else if (db_col_int(st, b + 10))
-		assignee =
-		    json_pack("{s:s, s:I, s:s}", "type", "org", "id",
-		              (json_int_t)db_col_int(st, b + 10), "name", db_col_text(st, b + 11));
-	json_object_set_new_nocheck(v, "assignee", assignee);
-	json_object_set_new_nocheck(v, "rating",
-	                            *db_col_text(st, b + 12) ? json_string(db_col_text(st, b + 12))
-	                                                     : json_null());
-	json_object_set_new_nocheck(v, "rated_this_round",
-	                            json_boolean(db_col_int(st, b + 13) == db_col_int(st, 10)));
-	json_object_set_new_nocheck(v, "unsatisfied", json_integer(db_col_int(st, b + 14)));
-	json_object_set_new_nocheck(v, "escalations", json_integer(db_col_int(st, b + 15)));
-	json_object_set_new_nocheck(v, "sla_due_at", json_integer(db_col_int(st, b + 16)));
-	int64_t times[4] = {db_col_int(st, b + 17), db_col_int(st, b + 18), db_col_int(st, b + 19),
-	                    db_col_int(st, 12)};
-	const char *names[4] = {"accepted_at", "replied_at", "closed_at", "dispatch_due_at"};
-	for (int i = 0; i < 4; i++)
-		json_object_set_new(v, names[i], times[i] ? json_integer(times[i]) : json_null());
-	json_object_set_new_nocheck(v, "followup_sampled", json_boolean(db_col_int(st, b + 20)));
-	json_object_set_new_nocheck(v, "followup_outcome",
-	                            *db_col_text(st, b + 21) ? json_string(db_col_text(st, b + 21))
-	                                                     : json_null());
+		ref_or_null(w, "assignee", "person", db_col_int(st, b + 8), db_col_text(st, b + 9));
+	else
+		ref_or_null(w, "assignee", "org", db_col_int(st, b + 10), db_col_text(st, b + 11));
+	str_or_null(w, "rating", db_col_text(st, b + 12));
+	jw_key(w, "rated_this_round");
+	jw_bool(w, db_col_int(st, b + 13) == db_col_int(st, 10));
+	jw_key(w, "unsatisfied");
+	jw_int(w, db_col_int(st, b + 14));
+	jw_key(w, "escalations");
+	jw_int(w, db_col_int(st, b + 15));
+	jw_key(w, "sla_due_at");
+	jw_int(w, db_col_int(st, b + 16));
+	time_or_null(w, "accepted_at", db_col_int(st, b + 17));
+	time_or_null(w, "replied_at", db_col_int(st, b + 18));
+	time_or_null(w, "closed_at", db_col_int(st, b + 19));
+	time_or_null(w, "dispatch_due_at", db_col_int(st, 12));
+	jw_key(w, "followup_sampled");
+	jw_bool(w, db_col_int(st, b + 20) != 0);
+	str_or_null(w, "followup_outcome", db_col_text(st, b + 21));
 	int64_t community = db_col_int(st, b + 22), handling = db_col_int(st, b + 23);
-	json_object_set_new_nocheck(v, "handling_place_id", json_integer(handling));
-	json_object_set_new_nocheck(v, "photos", json_integer(db_col_int(st, b + 24)));
-	const char *category = json_string_value(json_object_get(v, "category"));
+	jw_key(w, "handling_place_id");
+	jw_int(w, handling);
+	jw_key(w, "photos");
+	jw_int(w, db_col_int(st, b + 24));
 	char cat[48];
-	snprintf(cat, sizeof cat, "%s", category);
+	snprintf(cat, sizeof cat, "%s", db_col_text(st, 1));
 	db_reset(st);
 
 	/* The timeline: every transition, who, when, on whose behalf. */
-	json_t *timeline = json_array();
-	json_object_set_new_nocheck(v, "timeline", timeline);
+	jw_key(w, "timeline");
+	jw_arr(w);
 	st =
 	    db_prep(db,
 	            "SELECT e.action, e.from_status, e.to_status, coalesce(u.display_name, ''),"
@@ -1257,45 +1300,48 @@ int cases_get_json(struct db *db, int64_t id, int64_t now, json_t **out, struct 
 	            " LEFT JOIN people op ON op.id = e.on_behalf_person_id LEFT JOIN places pl"
 	            " ON pl.id = e.place_id WHERE e.case_id = ? ORDER BY e.id",
 	            err);
-	if (!st) {
-		json_decref(v);
+	if (!st)
 		return err->status;
-	}
 	db_bind_int(st, 1, id);
 	while ((rc = db_step(st, err)) == DB_ROW) {
-		/* Key by key: every case read builds one of these per event, and json_pack parses
-		 * its format each time (docs/PERFORMANCE.md). */
-		json_t *ev = json_object();
-		json_object_set_new_nocheck(ev, "action", json_string(db_col_text(st, 0)));
-		json_object_set_new_nocheck(ev, "action_label",
-		                            json_string(action_label(db_col_text(st, 0))));
-		json_object_set_new_nocheck(ev, "from", json_string(db_col_text(st, 1)));
-		json_object_set_new_nocheck(ev, "to", json_string(db_col_text(st, 2)));
-		json_object_set_new_nocheck(ev, "actor",
-		                            json_string(*db_col_text(st, 3) ? db_col_text(st, 3)
-		                                        : strcmp(db_col_text(st, 4), "system") == 0
-		                                            ? "系统"
-		                                            : "外部接口"));
-		json_object_set_new_nocheck(ev, "actor_role", json_string(db_col_text(st, 4)));
-		json_object_set_new_nocheck(ev, "place_name", json_string(db_col_text(st, 6)));
-		json_object_set_new_nocheck(ev, "text", json_string(db_col_text(st, 7)));
-		json_object_set_new_nocheck(ev, "at", json_integer((json_int_t)db_col_int(st, 9)));
-		json_object_set_new_nocheck(ev, "on_behalf_of",
-		                            *db_col_text(st, 5) ? json_string(db_col_text(st, 5))
-		                                                : json_null());
+		jw_obj(w);
+		jw_key(w, "action");
+		jw_str(w, db_col_text(st, 0));
+		jw_key(w, "action_label");
+		jw_str(w, action_label(db_col_text(st, 0)));
+		jw_key(w, "from");
+		jw_str(w, db_col_text(st, 1));
+		jw_key(w, "to");
+		jw_str(w, db_col_text(st, 2));
+		jw_key(w, "actor");
+		jw_str(w, *db_col_text(st, 3)                         ? db_col_text(st, 3)
+		          : strcmp(db_col_text(st, 4), "system") == 0 ? "系统"
+		                                                      : "外部接口");
+		jw_key(w, "actor_role");
+		jw_str(w, db_col_text(st, 4));
+		jw_key(w, "place_name");
+		jw_str(w, db_col_text(st, 6));
+		jw_key(w, "text");
+		jw_str(w, db_col_text(st, 7));
+		jw_key(w, "at");
+		jw_int(w, db_col_int(st, 9));
+		str_or_null(w, "on_behalf_of", db_col_text(st, 5));
+		/* The detail is JSON text we stored; parsed, so a damaged row answers null rather
+		 * than breaking the answer. */
 		json_t *d = *db_col_text(st, 8) ? json_loads(db_col_text(st, 8), 0, NULL) : NULL;
-		json_object_set_new_nocheck(ev, "detail", d ? d : json_null());
-		json_array_append_new(timeline, ev);
+		jw_key(w, "detail");
+		jw_value(w, d);
+		json_decref(d);
+		jw_end_obj(w);
 	}
-	if (rc < 0) {
-		json_decref(v);
+	if (rc < 0)
 		return rc;
-	}
+	jw_end_arr(w);
 	/* Possible duplicates: the same community and category lately, newest first. The order
 	 * follows cases_community (community_id, category, created_at[, id]) so the engine
 	 * stops after five instead of sorting every recent case of the category. */
-	json_t *dups = json_array();
-	json_object_set_new_nocheck(v, "possible_duplicates", dups);
+	jw_key(w, "possible_duplicates");
+	jw_arr(w);
 	if (community) {
 		st = db_prep(
 		    db,
@@ -1303,33 +1349,51 @@ int cases_get_json(struct db *db, int64_t id, int64_t now, json_t **out, struct 
 		    " AND category = ? AND id <> ? AND created_at >= ? AND (status <> 'closed'"
 		    " OR closed_at >= ?) ORDER BY created_at DESC, id DESC LIMIT 5",
 		    err);
-		if (!st) {
-			json_decref(v);
+		if (!st)
 			return err->status;
-		}
 		db_bind_int(st, 1, community);
 		db_bind_text(st, 2, cat);
 		db_bind_int(st, 3, id);
 		db_bind_int(st, 4, now - DUP_WINDOW);
 		db_bind_int(st, 5, now - DUP_WINDOW);
-		while ((rc = db_step(st, err)) == DB_ROW)
-			json_array_append_new(
-			    dups, json_pack("{s:I, s:s, s:s, s:s, s:I}", "id",
-			                    (json_int_t)db_col_int(st, 0), "title",
-			                    db_col_text(st, 1), "status", db_col_text(st, 2),
-			                    "status_label", status_label(db_col_text(st, 2)),
-			                    "created_at", (json_int_t)db_col_int(st, 3)));
-		if (rc < 0) {
-			json_decref(v);
-			return rc;
+		while ((rc = db_step(st, err)) == DB_ROW) {
+			jw_obj(w);
+			jw_key(w, "id");
+			jw_int(w, db_col_int(st, 0));
+			jw_key(w, "title");
+			jw_str(w, db_col_text(st, 1));
+			jw_key(w, "status");
+			jw_str(w, db_col_text(st, 2));
+			jw_key(w, "status_label");
+			jw_str(w, status_label(db_col_text(st, 2)));
+			jw_key(w, "created_at");
+			jw_int(w, db_col_int(st, 3));
+			jw_end_obj(w);
 		}
+		if (rc < 0)
+			return rc;
 	}
-	*out = v;
+	jw_end_arr(w);
+	jw_end_obj(w);
 	return XF_OK;
 }
 
-int cases_list_json(struct db *db, const struct case_filter *f, const struct case_actor *a,
-                    int64_t now, json_t **items, int64_t *next, struct xf_err *err)
+int cases_get_json(struct db *db, int64_t id, int64_t now, json_t **out, struct xf_err *err)
+{
+	struct buf b;
+	struct jw w;
+	buf_init(&b);
+	jw_init(&w, &b);
+	int rc = cases_card_write(db, id, now, &w, err);
+	*out = rc == XF_OK ? json_loads(buf_cstr(&b), 0, NULL) : NULL;
+	buf_free(&b);
+	if (rc == XF_OK && !*out)
+		return xf_fail(err, XF_EINTERNAL, "internal", "服务器内部错误");
+	return rc;
+}
+
+int cases_list_write(struct db *db, const struct case_filter *f, const struct case_actor *a,
+                     int64_t now, struct jw *w, int64_t *next, struct xf_err *err)
 {
 	struct db_stmt *st;
 	const char *status = f->status ? f->status : "";
@@ -1417,23 +1481,25 @@ int cases_list_json(struct db *db, const struct case_filter *f, const struct cas
 		db_bind_int(st, k++, after);
 		db_bind_int(st, k++, f->limit + 1);
 	}
-	*items = json_array();
 	*next = 0;
 	int n = 0;
+	int64_t last = 0;
+	jw_arr(w);
 	while ((rc = db_step(st, err)) == DB_ROW) {
 		if (n == f->limit) {
-			*next = json_integer_value(
-			    json_object_get(json_array_get(*items, (size_t)n - 1), "id"));
+			*next = last;
 			db_reset(st);
 			break;
 		}
-		json_array_append_new(*items, case_brief(st, now));
+		jw_obj(w);
+		brief_write(w, st, now);
+		jw_end_obj(w);
+		last = db_col_int(st, 0);
 		n++;
 	}
-	if (rc < 0) {
-		json_decref(*items);
+	if (rc < 0)
 		return rc;
-	}
+	jw_end_arr(w);
 	return XF_OK;
 }
 

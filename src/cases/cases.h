@@ -65,6 +65,9 @@ int cases_photo_get(struct db *db, int64_t id, int n, const struct case_actor *a
 
 /* The case with its timeline and suggested duplicates. */
 int cases_get_json(struct db *db, int64_t id, int64_t now, json_t **out, struct xf_err *err);
+/* The same card written as JSON text (what GET /api/cases/{id} answers, with no tree). */
+struct jw;
+int cases_card_write(struct db *db, int64_t id, int64_t now, struct jw *w, struct xf_err *err);
 
 struct case_filter {
 	int64_t place_id;   /* 0: the actor's area */
@@ -74,8 +77,9 @@ struct case_filter {
 	int64_t after; /* keyset: id < after when > 0 (newest first) */
 	int limit;
 };
-int cases_list_json(struct db *db, const struct case_filter *f, const struct case_actor *a,
-                    int64_t now, json_t **items, int64_t *next, struct xf_err *err);
+/* The cases as a JSON array of briefs, newest first; *next the keyset cursor (0: the end). */
+int cases_list_write(struct db *db, const struct case_filter *f, const struct case_actor *a,
+                     int64_t now, struct jw *w, int64_t *next, struct xf_err *err);
 
 /* Rates per place (and per child place, and per handler) over [from, to). */
 int cases_report_json(struct db *db, int64_t place_id, int64_t from, int64_t to, json_t **out,

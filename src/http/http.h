@@ -186,6 +186,8 @@ void http_error_response(struct req *r);
 /* For handlers. */
 void resp_json(struct req *r, int status, const char *json_text);
 void resp_take_json(struct req *r, int status, json_t *v); /* steals v */
+/* The answer is the JSON text in b (written with struct jw); b is left empty. */
+void resp_take_json_text(struct req *r, int status, struct buf *b);
 /* Append v as json_dumps(v, JSON_COMPACT) would write it (json_out.c). */
 void http_json_write(struct buf *b, const json_t *v);
 void resp_header(struct req *r, const char *key, const char *value);

@@ -228,6 +228,15 @@ void resp_take_json(struct req *r, int status, json_t *v)
 	json_decref(v);
 }
 
+void resp_take_json_text(struct req *r, int status, struct buf *b)
+{
+	r->resp.status = status;
+	r->resp.content_type = "application/json; charset=utf-8";
+	buf_free(&r->resp.body);
+	r->resp.body = *b;
+	buf_init(b);
+}
+
 int req_fail(struct req *r, int status, const char *code, const char *msg)
 {
 	return xf_fail(&r->err, status, code, "%s", msg);

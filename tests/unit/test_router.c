@@ -1,6 +1,7 @@
 /* http/: request-target decoding, routing, cookies and the OpenAPI document, without
  * sockets. */
 #include "../support/testlib.h"
+#include "core/jw.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -281,6 +282,82 @@ static void test_answers_serialise_exactly_as_jansson_does(void **state)
 	buf_free(&b);
 }
 
+/* Value by value (struct jw): the same text jansson writes for the same tree — commas at
+ * every depth, empty containers, escapes, a jansson value inside — and a string that is not
+ * UTF-8 written as null, never as broken JSON. */
+static void test_the_value_writer_matches_jansson(void **state)
+{
+	struct buf b;
+	struct jw w;
+	buf_init(&b);
+	jw_init(&w, &b);
+	jw_obj(&w);
+	jw_key(&w, "id");
+	jw_int(&w, -42);
+	jw_key(&w, "name");
+	jw_str(&w, "黄石 \"港\"\n");
+	jw_key(&w, "empty_obj");
+	jw_obj(&w);
+	jw_end_obj(&w);
+	jw_key(&w, "empty_arr");
+	jw_arr(&w);
+	jw_end_arr(&w);
+	jw_key(&w, "list");
+	jw_arr(&w);
+	for (int i = 0; i < 3; i++) {
+		jw_obj(&w);
+		jw_key(&w, "n");
+		jw_int(&w, i);
+		jw_key(&w, "deep");
+		jw_arr(&w);
+		jw_arr(&w);
+		jw_bool(&w, i == 1);
+		jw_null(&w);
+		jw_end_arr(&w);
+		jw_int(&w, INT64_MAX);
+		jw_end_arr(&w);
+		jw_end_obj(&w);
+	}
+	jw_end_arr(&w);
+	json_t *inner = json_pack("{s:[i, s], s:f}", "a", 1, "x", "b", 113.35);
+	jw_key(&w, "tree");
+	jw_value(&w, inner);
+	jw_key(&w, "none");
+	jw_value(&w, NULL);
+	jw_key(&w, "min");
+	jw_int(&w, INT64_MIN);
+	jw_end_obj(&w);
+	json_t *want_tree = json_pack(
+	    "{s:I, s:s, s:{}, s:[], s:[{s:i, s:[[b, n], I]}, {s:i, s:[[b, n], I]}, {s:i, s:[[b, n],"
+	    " I]}], s:O, s:n, s:I}",
+	    "id", (json_int_t)-42, "name", "黄石 \"港\"\n", "empty_obj", "empty_arr", "list", "n",
+	    0, "deep", 0, (json_int_t)INT64_MAX, "n", 1, "deep", 1, (json_int_t)INT64_MAX, "n", 2,
+	    "deep", 0, (json_int_t)INT64_MAX, "tree", inner, "none", "min", (json_int_t)INT64_MIN);
+	assert_non_null(want_tree);
+	struct buf want;
+	buf_init(&want);
+	http_json_write(&want, want_tree);
+	assert_string_equal(buf_cstr(&b), buf_cstr(&want));
+	json_t *back = json_loads(buf_cstr(&b), 0, NULL);
+	assert_non_null(back);
+	assert_true(json_equal(back, want_tree));
+	json_decref(back);
+	json_decref(want_tree);
+	json_decref(inner);
+	buf_free(&want);
+	/* Not UTF-8 (a lone continuation byte, a cut-off character): null. */
+	buf_reset(&b);
+	jw_init(&w, &b);
+	jw_arr(&w);
+	jw_str(&w, "ok");
+	jw_str(&w, "bad \x80 byte");
+	jw_str(&w, "\xe9\xbb");
+	jw_str(&w, NULL);
+	jw_end_arr(&w);
+	assert_string_equal(buf_cstr(&b), "[\"ok\",null,null,null]");
+	buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -290,6 +367,7 @@ int main(void)
 	    cmocka_unit_test(test_form_bodies_are_decoded_strictly),
 	    cmocka_unit_test(test_cookies_and_headers_are_found_by_name),
 	    cmocka_unit_test(test_openapi_lists_every_route_and_is_valid_json),
+	    cmocka_unit_test(test_the_value_writer_matches_jansson),
 	    cmocka_unit_test(test_answers_serialise_exactly_as_jansson_does),
 	};
 	return TS_RUN(tests, NULL, NULL);

@@ -1,0 +1,37 @@
+/* JSON text for answers, written straight into a buffer: from a jansson tree (jw_document,
+ * byte for byte what json_dumps(v, JSON_COMPACT) gives, but for short decimals) or value by
+ * value with no tree at all (struct jw: the hottest reads, a case card, build no tree). */
+#ifndef XF_JW_H
+#define XF_JW_H
+
+#include "buf.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+void jw_document(struct buf *b, const json_t *v);
+
+/* The writer keeps the commas: open a container, write keys and values, close it. A key's
+ * text is written as given (our own ASCII literals); a string value that is not UTF-8 is
+ * written as null. */
+struct jw {
+	struct buf *b;
+	int depth;
+	uint64_t nonempty; /* bit d: the container at depth d has a member */
+	bool after_key;
+};
+void jw_init(struct jw *w, struct buf *b);
+void jw_obj(struct jw *w);
+void jw_end_obj(struct jw *w);
+void jw_arr(struct jw *w);
+void jw_end_arr(struct jw *w);
+void jw_key(struct jw *w, const char *k);
+void jw_str(struct jw *w, const char *s);
+void jw_int(struct jw *w, int64_t v);
+void jw_bool(struct jw *w, bool v);
+void jw_null(struct jw *w);
+/* A jansson value (NULL: null), as jw_document writes one. */
+void jw_value(struct jw *w, const json_t *v);
+
+#endif
