@@ -84,6 +84,7 @@ const q = {
     'SELECT id, parent_id, kind, code, name, lat, lng, area_cm2,' +
     ' (SELECT count(*) FROM places c WHERE c.parent_id = p.id) AS children FROM places p WHERE id = ?'),
   placeKindName: db.prepare('SELECT kind, name FROM places WHERE id = ?'),
+  placeCount: db.prepare('SELECT count(*) AS n FROM places WHERE id = ?'),
   children: db.prepare(
     'SELECT id, parent_id, kind, code, name, lat, lng, area_cm2' +
     ' FROM places WHERE parent_id = ? AND id > ? ORDER BY id LIMIT ?'),
@@ -349,7 +350,8 @@ fastify.get('/api/places/:id/children', (req, reply) => send(reply, () => {
   user(req, 'self');
   const pid = id(req.params.id);
   const { limit, cursor } = paging(req.query);
-  placeJson(pid); // 404 for a bad id, as xingfu
+  // 404 for a bad id, as xingfu
+  if (!q.placeCount.get(pid).n) throw new Fail(404, 'not_found', '没有这个地点');
   const rows = q.children.all(pid, cursor, limit + 1);
   const items = rows.slice(0, limit).map(placeRow);
   return page(items, rows.length > limit ? items[limit - 1].id : 0);

@@ -386,14 +386,7 @@ int api_case_list(struct req *r)
 		buf_free(&b);
 		return rc;
 	}
-	jw_key(&w, "next");
-	if (next) {
-		char id[24];
-		snprintf(id, sizeof id, "%lld", (long long)next);
-		jw_str(&w, id);
-	} else {
-		jw_null(&w);
-	}
+	api_page_next_write(&w, next);
 	jw_end_obj(&w);
 	resp_take_json_text(r, 200, &b);
 	return XF_OK;

@@ -7,6 +7,7 @@
 #include "../auth/audit.h"
 #include "../core/str.h"
 #include "../io/table.h"
+#include "../core/jw.h"
 #include "../registry/people.h"
 #include "../registry/registry.h"
 
@@ -41,6 +42,18 @@ int api_paging(struct req *r, int *limit, int64_t *cursor)
 	return XF_OK;
 }
 
+void api_page_next_write(struct jw *w, int64_t next)
+{
+	jw_key(w, "next");
+	if (next) {
+		char id[24];
+		snprintf(id, sizeof id, "%lld", (long long)next);
+		jw_str(w, id);
+	} else {
+		jw_null(w);
+	}
+}
+
 json_t *api_page(json_t *items, int64_t next)
 {
 	char buf[24];
@@ -70,19 +83,35 @@ int api_place_children(struct req *r)
 	struct db *db = reader(r);
 	if (!db || api_paging(r, &limit, &cursor) != XF_OK)
 		return r->err.status;
-	json_t *place, *items;
-	int rc = registry_place_json(db, r->params[0], &place, &r->err); /* 404 for a bad id */
+	json_t *items;
+	int64_t found = 0;
+	int rc = db_int(db, &r->err, &found, "SELECT count(*) FROM places WHERE id = ?", "i",
+	                r->params[0]);
 	if (rc != XF_OK)
 		return rc;
-	json_decref(place);
-	bool exporting = req_query(r, "format") != NULL;
-	if ((rc = registry_children_json(db, r->params[0], exporting ? 0 : cursor,
-	                                 exporting ? EXPORT_MAX : limit, &items, &next, &r->err)) !=
-	    XF_OK)
-		return rc;
-	if (exporting)
+	if (!found)
+		return xf_fail(&r->err, XF_ENOTFOUND, "not_found", "没有这个地点");
+	if (req_query(r, "format")) {
+		if ((rc = registry_children_json(db, r->params[0], 0, EXPORT_MAX, &items, &next,
+		                                 &r->err)) != XF_OK)
+			return rc;
 		return api_export_items(r, "places", items, place_keys, place_labels, 4);
-	resp_take_json(r, 200, api_page(items, next));
+	}
+	/* Written straight as JSON text: {"items": [...], "next": "id" or null}, as api_page. */
+	struct buf b;
+	struct jw w;
+	buf_init(&b);
+	jw_init(&w, &b);
+	jw_obj(&w);
+	jw_key(&w, "items");
+	if ((rc = registry_children_write(db, r->params[0], cursor, limit, &w, &next, &r->err)) !=
+	    XF_OK) {
+		buf_free(&b);
+		return rc;
+	}
+	api_page_next_write(&w, next);
+	jw_end_obj(&w);
+	resp_take_json_text(r, 200, &b);
 	return XF_OK;
 }
 

@@ -302,6 +302,12 @@ void jw_int(struct jw *w, int64_t v)
 	put_integer(w->b, (json_int_t)v);
 }
 
+void jw_real(struct jw *w, double v)
+{
+	sep(w);
+	put_real(w->b, v);
+}
+
 void jw_bool(struct jw *w, bool v)
 {
 	sep(w);

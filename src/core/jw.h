@@ -29,6 +29,8 @@ void jw_end_arr(struct jw *w);
 void jw_key(struct jw *w, const char *k);
 void jw_str(struct jw *w, const char *s);
 void jw_int(struct jw *w, int64_t v);
+/* As jansson writes a real, but a decimal of up to six places as that decimal (113.35). */
+void jw_real(struct jw *w, double v);
 void jw_bool(struct jw *w, bool v);
 void jw_null(struct jw *w);
 /* A jansson value (NULL: null), as jw_document writes one. */

@@ -1,4 +1,5 @@
 #include "registry.h"
+#include "../core/jw.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,25 +115,48 @@ bool registry_subtree_wide(const char *lo)
 	return depth <= 3; /* "/1/" the city, "/1/4/" a district */
 }
 
+/* id, parent_id, kind, code, name, lat, lng, area_cm2 → one place's object, written straight
+ * as JSON text (a children answer holds dozens of these). */
+static void place_row_write(struct jw *w, struct db_stmt *st)
+{
+	jw_obj(w);
+	jw_key(w, "id");
+	jw_int(w, db_col_int(st, 0));
+	jw_key(w, "kind");
+	jw_str(w, db_col_text(st, 2));
+	jw_key(w, "code");
+	jw_str(w, db_col_text(st, 3));
+	jw_key(w, "name");
+	jw_str(w, db_col_text(st, 4));
+	jw_key(w, "parent_id");
+	if (db_col_null(st, 1))
+		jw_null(w);
+	else
+		jw_int(w, db_col_int(st, 1));
+	if (!db_col_null(st, 5)) {
+		jw_key(w, "lat");
+		jw_real(w, strtod(db_col_text(st, 5), NULL));
+		jw_key(w, "lng");
+		jw_real(w, strtod(db_col_text(st, 6), NULL));
+	}
+	if (!db_col_null(st, 7)) {
+		jw_key(w, "area_m2");
+		jw_real(w, (double)db_col_int(st, 7) / 100.0);
+	}
+	jw_end_obj(w);
+}
+
+/* The same as a jansson object, for the answers that add to it (a place card, search). */
 static json_t *place_row(struct db_stmt *st)
 {
-	/* id, parent_id, kind, code, name, lat, lng, area_cm2. Set key by key (a children
-	 * answer holds dozens of these; json_pack parses its format every time). */
-	json_t *v = json_object();
-	json_object_set_new_nocheck(v, "id", json_integer((json_int_t)db_col_int(st, 0)));
-	json_object_set_new_nocheck(v, "kind", json_string(db_col_text(st, 2)));
-	json_object_set_new_nocheck(v, "code", json_string(db_col_text(st, 3)));
-	json_object_set_new_nocheck(v, "name", json_string(db_col_text(st, 4)));
-	json_object_set_new_nocheck(
-	    v, "parent_id", db_col_null(st, 1) ? json_null() : json_integer(db_col_int(st, 1)));
-	if (!db_col_null(st, 5)) {
-		json_object_set_new_nocheck(v, "lat", json_real(strtod(db_col_text(st, 5), NULL)));
-		json_object_set_new_nocheck(v, "lng", json_real(strtod(db_col_text(st, 6), NULL)));
-	}
-	if (!db_col_null(st, 7))
-		json_object_set_new_nocheck(v, "area_m2",
-		                            json_real((double)db_col_int(st, 7) / 100.0));
-	return v;
+	struct buf b;
+	struct jw w;
+	buf_init(&b);
+	jw_init(&w, &b);
+	place_row_write(&w, st);
+	json_t *v = json_loads(buf_cstr(&b), 0, NULL);
+	buf_free(&b);
+	return v ? v : json_object();
 }
 
 int registry_place_json(struct db *db, int64_t id, json_t **out, struct xf_err *err)
@@ -188,8 +212,8 @@ int registry_place_json(struct db *db, int64_t id, json_t **out, struct xf_err *
 	return XF_OK;
 }
 
-int registry_children_json(struct db *db, int64_t id, int64_t after, int limit, json_t **items,
-                           int64_t *next, struct xf_err *err)
+int registry_children_write(struct db *db, int64_t id, int64_t after, int limit, struct jw *w,
+                            int64_t *next, struct xf_err *err)
 {
 	struct db_stmt *st =
 	    db_prep(db,
@@ -201,20 +225,39 @@ int registry_children_json(struct db *db, int64_t id, int64_t after, int limit, 
 	db_bind_int(st, 1, id);
 	db_bind_int(st, 2, after);
 	db_bind_int(st, 3, limit + 1);
-	*items = json_array();
 	*next = 0;
 	int n = 0, rc;
+	int64_t last = 0;
+	jw_arr(w);
 	while ((rc = db_step(st, err)) == DB_ROW) {
 		if (n == limit) {
-			*next = json_integer_value(
-			    json_object_get(json_array_get(*items, (size_t)n - 1), "id"));
+			*next = last;
 			db_reset(st);
 			break;
 		}
-		json_array_append_new(*items, place_row(st));
+		place_row_write(w, st);
+		last = db_col_int(st, 0);
 		n++;
 	}
-	return rc < 0 ? rc : XF_OK;
+	if (rc < 0)
+		return rc;
+	jw_end_arr(w);
+	return XF_OK;
+}
+
+int registry_children_json(struct db *db, int64_t id, int64_t after, int limit, json_t **items,
+                           int64_t *next, struct xf_err *err)
+{
+	struct buf b;
+	struct jw w;
+	buf_init(&b);
+	jw_init(&w, &b);
+	int rc = registry_children_write(db, id, after, limit, &w, next, err);
+	*items = rc == XF_OK ? json_loads(buf_cstr(&b), 0, NULL) : NULL;
+	buf_free(&b);
+	if (rc == XF_OK && !*items)
+		return xf_fail(err, XF_EINTERNAL, "internal", "服务器内部错误");
+	return rc;
 }
 
 int registry_search_json(struct db *db, int64_t within, const char *q, const char *kind, int limit,

@@ -33,6 +33,10 @@ int registry_place_json(struct db *db, int64_t id, json_t **out, struct xf_err *
 /* Children ordered by id, after `after` (keyset), at most limit. */
 int registry_children_json(struct db *db, int64_t id, int64_t after, int limit, json_t **items,
                            int64_t *next, struct xf_err *err);
+/* The same written as a JSON array (what the children page answers, with no tree). */
+struct jw;
+int registry_children_write(struct db *db, int64_t id, int64_t after, int limit, struct jw *w,
+                            int64_t *next, struct xf_err *err);
 /* Places inside `within`'s subtree whose name contains q or whose code starts with q; kind
  * optional. Each item says where it sits (the names of its parent and grandparent). */
 int registry_search_json(struct db *db, int64_t within, const char *q, const char *kind, int limit,
