@@ -319,11 +319,16 @@ int api_coverage(struct req *r)
 	           "i", place) == XF_OK &&
 	    live && r->app && r->app->store)
 		return req_offload_handler(r);
-	json_t *v;
-	int rc = registry_coverage_json(db, place, clock_now(), &v, &r->err);
-	if (rc != XF_OK)
+	struct buf b;
+	struct jw w;
+	buf_init(&b);
+	jw_init(&w, &b);
+	int rc = registry_coverage_write(db, place, clock_now(), &w, &r->err);
+	if (rc != XF_OK) {
+		buf_free(&b);
 		return rc;
-	resp_take_json(r, 200, v);
+	}
+	resp_take_json_text(r, 200, &b);
 	return XF_OK;
 }
 

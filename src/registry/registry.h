@@ -55,9 +55,11 @@ int registry_person_card(struct db *db, int64_t person_id, json_t *person, struc
  * (filled or not), its party members and 党员中心户. XF_EINVAL when the place is no building. */
 int registry_building_json(struct db *db, int64_t place_id, json_t **out, struct xf_err *err);
 
-/* Coverage and completeness at a place, with one line per child place for drill-down. */
-int registry_coverage_json(struct db *db, int64_t place_id, int64_t now, json_t **out,
-                           struct xf_err *err);
+/* Coverage and completeness at a place, with one line per child place for drill-down,
+ * written as JSON text (no tree). */
+struct jw;
+int registry_coverage_write(struct db *db, int64_t place_id, int64_t now, struct jw *w,
+                            struct xf_err *err);
 /* Recount coverage for every city, district, street and community in one pass over the tree
  * and store it (scheduled; streets and above are answered from it, with its time). */
 int registry_rollup_rebuild(struct db *db, int64_t now, struct xf_err *err);
