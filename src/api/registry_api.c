@@ -285,10 +285,20 @@ int api_people_list(struct req *r)
 		    "编号", "姓名", "性别", "手机号（脱敏）", "身份证号（脱敏）", "住户"};
 		return api_export_items(r, "people", items, keys, labels, 6);
 	}
-	if ((rc = registry_people_json(db, place, q, cursor, limit, &items, &next, &r->err)) !=
-	    XF_OK)
+	struct buf b;
+	struct jw w;
+	buf_init(&b);
+	jw_init(&w, &b);
+	jw_obj(&w);
+	jw_key(&w, "items");
+	if ((rc = registry_people_write(db, place, q, cursor, limit, &w, &next, &r->err)) !=
+	    XF_OK) {
+		buf_free(&b);
 		return rc;
-	resp_take_json(r, 200, api_page(items, next));
+	}
+	api_page_next_write(&w, next);
+	jw_end_obj(&w);
+	resp_take_json_text(r, 200, &b);
 	return XF_OK;
 }
 

@@ -444,8 +444,8 @@ int registry_org_json(struct db *db, int64_t id, json_t **out, struct xf_err *er
 	return XF_OK;
 }
 
-int registry_people_json(struct db *db, int64_t place_id, const char *q, int64_t after, int limit,
-                         json_t **items, int64_t *next, struct xf_err *err)
+int registry_people_write(struct db *db, int64_t place_id, const char *q, int64_t after, int limit,
+                          struct jw *w, int64_t *next, struct xf_err *err)
 {
 	char lo[256], hi[256], like[200];
 	int rc = registry_subtree(db, place_id, lo, hi, err);
@@ -508,26 +508,54 @@ int registry_people_json(struct db *db, int64_t place_id, const char *q, int64_t
 	db_bind_text(st, i++, like);
 	db_bind_int(st, i++, after);
 	db_bind_int(st, i, limit + 1);
-	*items = json_array();
 	*next = 0;
 	int n = 0;
+	int64_t last = 0;
+	jw_arr(w);
 	while ((rc = db_step(st, err)) == DB_ROW) {
 		if (n == limit) {
-			*next = json_integer_value(
-			    json_object_get(json_array_get(*items, (size_t)n - 1), "id"));
+			*next = last;
 			db_reset(st);
 			break;
 		}
-		json_array_append_new(
-		    *items,
-		    json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s}", "id",
-		              (json_int_t)db_col_int(st, 0), "name", db_col_text(st, 1), "gender",
-		              db_col_text(st, 2), "phone", db_col_text(st, 3), "id_number",
-		              db_col_text(st, 4), "place_id", (json_int_t)db_col_int(st, 5),
-		              "place_name", db_col_text(st, 6)));
+		jw_obj(w);
+		jw_key(w, "id");
+		jw_int(w, db_col_int(st, 0));
+		jw_key(w, "name");
+		jw_str(w, db_col_text(st, 1));
+		jw_key(w, "gender");
+		jw_str(w, db_col_text(st, 2));
+		jw_key(w, "phone");
+		jw_str(w, db_col_text(st, 3));
+		jw_key(w, "id_number");
+		jw_str(w, db_col_text(st, 4));
+		jw_key(w, "place_id");
+		jw_int(w, db_col_int(st, 5));
+		jw_key(w, "place_name");
+		jw_str(w, db_col_text(st, 6));
+		jw_end_obj(w);
+		last = db_col_int(st, 0);
 		n++;
 	}
-	return rc < 0 ? rc : XF_OK;
+	if (rc < 0)
+		return rc;
+	jw_end_arr(w);
+	return XF_OK;
+}
+
+int registry_people_json(struct db *db, int64_t place_id, const char *q, int64_t after, int limit,
+                         json_t **items, int64_t *next, struct xf_err *err)
+{
+	struct buf b;
+	struct jw w;
+	buf_init(&b);
+	jw_init(&w, &b);
+	int rc = registry_people_write(db, place_id, q, after, limit, &w, next, err);
+	*items = rc == XF_OK ? json_loads(buf_cstr(&b), 0, NULL) : NULL;
+	buf_free(&b);
+	if (rc == XF_OK && !*items)
+		return xf_fail(err, XF_EINTERNAL, "internal", "服务器内部错误");
+	return rc;
 }
 
 int registry_person_card(struct db *db, int64_t person_id, json_t *person, struct xf_err *err)

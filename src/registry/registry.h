@@ -48,6 +48,9 @@ int registry_org_place(struct db *db, int64_t id, int64_t *place_id, struct xf_e
 /* People in a subtree whose name contains q (masked), keyset by id. */
 int registry_people_json(struct db *db, int64_t place_id, const char *q, int64_t after, int limit,
                          json_t **items, int64_t *next, struct xf_err *err);
+/* The same written as a JSON array (the people page, with no tree). */
+int registry_people_write(struct db *db, int64_t place_id, const char *q, int64_t after, int limit,
+                          struct jw *w, int64_t *next, struct xf_err *err);
 /* A person's positions across organisations (交叉任职) and party membership. */
 int registry_person_card(struct db *db, int64_t person_id, json_t *person, struct xf_err *err);
 
@@ -57,7 +60,6 @@ int registry_building_json(struct db *db, int64_t place_id, json_t **out, struct
 
 /* Coverage and completeness at a place, with one line per child place for drill-down,
  * written as JSON text (no tree). */
-struct jw;
 int registry_coverage_write(struct db *db, int64_t place_id, int64_t now, struct jw *w,
                             struct xf_err *err);
 /* Recount coverage for every city, district, street and community in one pass over the tree
