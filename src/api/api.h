@@ -61,9 +61,11 @@ extern const struct jv_field api_token_body[];
 /* Paging shared by every list: ?limit= (clamped) and ?cursor=, and {"items","next"}. */
 int api_paging(struct req *r, int *limit, int64_t *cursor);
 json_t *api_page(json_t *items, int64_t next);
-/* The page's "next" member for an answer written with struct jw (as api_page writes it). */
+/* A page written with struct jw, as api_page gives it: begin opens {"items": and leaves the
+ * array to the caller; end adds "next" (the cursor as a string, or null) and answers 200. */
 struct jw;
-void api_page_next_write(struct jw *w, int64_t next);
+void api_page_begin(struct buf *b, struct jw *w);
+void api_page_end(struct req *r, struct buf *b, struct jw *w, int64_t next);
 int api_place_get(struct req *r);
 int api_place_children(struct req *r);
 int api_places_search(struct req *r);

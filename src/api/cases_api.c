@@ -375,20 +375,14 @@ int api_case_list(struct req *r)
 	                                                                  : "cases.report",
 	                      f.place_id, &r->err)) != XF_OK)
 		return rc;
-	/* Written straight as JSON text: {"items": [...], "next": "id" or null}, as api_page. */
 	struct buf b;
 	struct jw w;
-	buf_init(&b);
-	jw_init(&w, &b);
-	jw_obj(&w);
-	jw_key(&w, "items");
+	api_page_begin(&b, &w); /* {"items": [...], "next": …} as api_page */
 	if ((rc = cases_list_write(db, &f, &a, clock_now(), &w, &next, &r->err)) != XF_OK) {
 		buf_free(&b);
 		return rc;
 	}
-	api_page_next_write(&w, next);
-	jw_end_obj(&w);
-	resp_take_json_text(r, 200, &b);
+	api_page_end(r, &b, &w, next);
 	return XF_OK;
 }
 

@@ -42,7 +42,15 @@ int api_paging(struct req *r, int *limit, int64_t *cursor)
 	return XF_OK;
 }
 
-void api_page_next_write(struct jw *w, int64_t next)
+void api_page_begin(struct buf *b, struct jw *w)
+{
+	buf_init(b);
+	jw_init(w, b);
+	jw_obj(w);
+	jw_key(w, "items");
+}
+
+void api_page_end(struct req *r, struct buf *b, struct jw *w, int64_t next)
 {
 	jw_key(w, "next");
 	if (next) {
@@ -52,6 +60,8 @@ void api_page_next_write(struct jw *w, int64_t next)
 	} else {
 		jw_null(w);
 	}
+	jw_end_obj(w);
+	resp_take_json_text(r, 200, b);
 }
 
 json_t *api_page(json_t *items, int64_t next)
@@ -97,21 +107,15 @@ int api_place_children(struct req *r)
 			return rc;
 		return api_export_items(r, "places", items, place_keys, place_labels, 4);
 	}
-	/* Written straight as JSON text: {"items": [...], "next": "id" or null}, as api_page. */
 	struct buf b;
 	struct jw w;
-	buf_init(&b);
-	jw_init(&w, &b);
-	jw_obj(&w);
-	jw_key(&w, "items");
+	api_page_begin(&b, &w); /* {"items": [...], "next": …} as api_page */
 	if ((rc = registry_children_write(db, r->params[0], cursor, limit, &w, &next, &r->err)) !=
 	    XF_OK) {
 		buf_free(&b);
 		return rc;
 	}
-	api_page_next_write(&w, next);
-	jw_end_obj(&w);
-	resp_take_json_text(r, 200, &b);
+	api_page_end(r, &b, &w, next);
 	return XF_OK;
 }
 
@@ -287,18 +291,13 @@ int api_people_list(struct req *r)
 	}
 	struct buf b;
 	struct jw w;
-	buf_init(&b);
-	jw_init(&w, &b);
-	jw_obj(&w);
-	jw_key(&w, "items");
+	api_page_begin(&b, &w); /* {"items": [...], "next": …} as api_page */
 	if ((rc = registry_people_write(db, place, q, cursor, limit, &w, &next, &r->err)) !=
 	    XF_OK) {
 		buf_free(&b);
 		return rc;
 	}
-	api_page_next_write(&w, next);
-	jw_end_obj(&w);
-	resp_take_json_text(r, 200, &b);
+	api_page_end(r, &b, &w, next);
 	return XF_OK;
 }
 

@@ -1384,12 +1384,7 @@ int cases_get_json(struct db *db, int64_t id, int64_t now, json_t **out, struct 
 	struct jw w;
 	buf_init(&b);
 	jw_init(&w, &b);
-	int rc = cases_card_write(db, id, now, &w, err);
-	*out = rc == XF_OK ? json_loads(buf_cstr(&b), 0, NULL) : NULL;
-	buf_free(&b);
-	if (rc == XF_OK && !*out)
-		return xf_fail(err, XF_EINTERNAL, "internal", "服务器内部错误");
-	return rc;
+	return jw_tree(&b, cases_card_write(db, id, now, &w, err), out, err);
 }
 
 int cases_list_write(struct db *db, const struct case_filter *f, const struct case_actor *a,

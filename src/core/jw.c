@@ -331,3 +331,12 @@ void jw_value(struct jw *w, const json_t *v)
 	else
 		buf_append(w->b, "null", 4);
 }
+
+int jw_tree(struct buf *b, int rc, json_t **out, struct xf_err *err)
+{
+	*out = rc == XF_OK ? json_loads(buf_cstr(b), 0, NULL) : NULL;
+	buf_free(b);
+	if (rc == XF_OK && !*out)
+		return xf_fail(err, XF_EINTERNAL, "internal", "服务器内部错误");
+	return rc;
+}

@@ -35,5 +35,8 @@ void jw_bool(struct jw *w, bool v);
 void jw_null(struct jw *w);
 /* A jansson value (NULL: null), as jw_document writes one. */
 void jw_value(struct jw *w, const json_t *v);
+/* For callers that want a tree of what was written into b (exports, stored answers): rc is
+ * the writing's outcome; on XF_OK *out is the parsed text. b is freed either way. */
+int jw_tree(struct buf *b, int rc, json_t **out, struct xf_err *err);
 
 #endif

@@ -252,12 +252,8 @@ int registry_children_json(struct db *db, int64_t id, int64_t after, int limit, 
 	struct jw w;
 	buf_init(&b);
 	jw_init(&w, &b);
-	int rc = registry_children_write(db, id, after, limit, &w, next, err);
-	*items = rc == XF_OK ? json_loads(buf_cstr(&b), 0, NULL) : NULL;
-	buf_free(&b);
-	if (rc == XF_OK && !*items)
-		return xf_fail(err, XF_EINTERNAL, "internal", "服务器内部错误");
-	return rc;
+	return jw_tree(&b, registry_children_write(db, id, after, limit, &w, next, err), items,
+	               err);
 }
 
 int registry_search_json(struct db *db, int64_t within, const char *q, const char *kind, int limit,
@@ -550,12 +546,8 @@ int registry_people_json(struct db *db, int64_t place_id, const char *q, int64_t
 	struct jw w;
 	buf_init(&b);
 	jw_init(&w, &b);
-	int rc = registry_people_write(db, place_id, q, after, limit, &w, next, err);
-	*items = rc == XF_OK ? json_loads(buf_cstr(&b), 0, NULL) : NULL;
-	buf_free(&b);
-	if (rc == XF_OK && !*items)
-		return xf_fail(err, XF_EINTERNAL, "internal", "服务器内部错误");
-	return rc;
+	return jw_tree(&b, registry_people_write(db, place_id, q, after, limit, &w, next, err),
+	               items, err);
 }
 
 int registry_person_card(struct db *db, int64_t person_id, json_t *person, struct xf_err *err)
