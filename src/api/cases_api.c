@@ -243,6 +243,21 @@ static int case_in_from(struct db *db, struct req *r, json_t *o, const char *bat
 	return XF_OK;
 }
 
+/* The answer is the case card, written as JSON text (a read, a creation, an action). */
+static int card_answer(struct db *db, struct req *r, int64_t id, int64_t now, int status,
+                       struct xf_err *err)
+{
+	struct buf b;
+	struct jw w;
+	buf_init(&b);
+	jw_init(&w, &b);
+	int rc = cases_card_write(db, id, now, &w, err);
+	if (rc == XF_OK)
+		resp_take_json_text(r, status, &b);
+	buf_free(&b);
+	return rc;
+}
+
 static int create_write(struct db *db, struct req *r, struct xf_err *err)
 {
 	struct case_in in;
@@ -253,11 +268,9 @@ static int create_write(struct db *db, struct req *r, struct xf_err *err)
 		rc = cases_create(db, &in, &id, &existing, err);
 	if (rc != XF_OK)
 		return rc;
-	json_t *v;
-	if ((rc = cases_get_json(db, id, in.now, &v, err)) != XF_OK)
+	if ((rc = card_answer(db, r, id, in.now, existing ? 200 : 201, err)) != XF_OK)
 		return rc;
 	snprintf(r->audit_object, sizeof r->audit_object, "cases/%lld", (long long)id);
-	resp_take_json(r, existing ? 200 : 201, v);
 	return XF_OK;
 }
 
@@ -391,17 +404,9 @@ int api_case_get(struct req *r)
 	struct db *db = reader(r);
 	struct case_actor a;
 	cases_actor_from_user(&r->user, &a);
-	if (!db || cases_can_read(db, r->params[0], &a, &r->err) != XF_OK)
+	if (!db || cases_can_read(db, r->params[0], &a, &r->err) != XF_OK ||
+	    card_answer(db, r, r->params[0], clock_now(), 200, &r->err) != XF_OK)
 		return r->err.status;
-	struct buf b;
-	struct jw w;
-	buf_init(&b);
-	jw_init(&w, &b);
-	if (cases_card_write(db, r->params[0], clock_now(), &w, &r->err) != XF_OK) {
-		buf_free(&b);
-		return r->err.status;
-	}
-	resp_take_json_text(r, 200, &b);
 	return XF_OK;
 }
 
@@ -442,11 +447,9 @@ static int action_write(struct db *db, struct req *r, struct xf_err *err)
 	cases_actor_from_user(&r->user, &a);
 	int64_t now = clock_now();
 	int rc = cases_act(db, r->params[0], action, r->json, &a, now, err);
-	json_t *v;
-	if (rc != XF_OK || (rc = cases_get_json(db, r->params[0], now, &v, err)) != XF_OK)
+	if (rc != XF_OK || (rc = card_answer(db, r, r->params[0], now, 200, err)) != XF_OK)
 		return rc;
 	snprintf(r->audit_object, sizeof r->audit_object, "cases/%lld", (long long)r->params[0]);
-	resp_take_json(r, 200, v);
 	return XF_OK;
 }
 

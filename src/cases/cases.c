@@ -1378,15 +1378,6 @@ int cases_card_write(struct db *db, int64_t id, int64_t now, struct jw *w, struc
 	return XF_OK;
 }
 
-int cases_get_json(struct db *db, int64_t id, int64_t now, json_t **out, struct xf_err *err)
-{
-	struct buf b;
-	struct jw w;
-	buf_init(&b);
-	jw_init(&w, &b);
-	return jw_tree(&b, cases_card_write(db, id, now, &w, err), out, err);
-}
-
 int cases_list_write(struct db *db, const struct case_filter *f, const struct case_actor *a,
                      int64_t now, struct jw *w, int64_t *next, struct xf_err *err)
 {

@@ -63,9 +63,8 @@ struct buf;
 int cases_photo_get(struct db *db, int64_t id, int n, const struct case_actor *a, char mime[32],
                     struct buf *out, struct xf_err *err);
 
-/* The case with its timeline and suggested duplicates. */
-int cases_get_json(struct db *db, int64_t id, int64_t now, json_t **out, struct xf_err *err);
-/* The same card written as JSON text (what GET /api/cases/{id} answers, with no tree). */
+/* The case with its timeline and suggested duplicates, written as JSON text (what
+ * GET /api/cases/{id}, a creation and every action answer; no tree). */
 struct jw;
 int cases_card_write(struct db *db, int64_t id, int64_t now, struct jw *w, struct xf_err *err);
 
