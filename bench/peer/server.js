@@ -92,7 +92,7 @@ const q = {
     'SELECT pe.id, pe.name, pe.gender, pe.phone_mask, pe.id_mask,' +
     ' pe.place_id, pl.name AS place_name FROM people pe JOIN places pl' +
     ' ON pl.id = pe.place_id WHERE pl.path >= ? AND pl.path < ?' +
-    ' AND pe.name LIKE ? AND pe.id > ? ORDER BY pe.id LIMIT ?'),
+    " AND pe.name LIKE ? ESCAPE '\\' AND pe.id > ? ORDER BY pe.id LIMIT ?"),
   // A community with no community inside it: its people from people_community; a district
   // from people_district (as xingfu: 1, 2, else 0 = by the places' paths).
   peoplePlan: db.prepare(
@@ -103,12 +103,12 @@ const q = {
     'SELECT pe.id, pe.name, pe.gender, pe.phone_mask, pe.id_mask,' +
     ' pe.place_id, pl.name AS place_name FROM people pe JOIN places pl' +
     ' ON pl.id = pe.place_id WHERE pe.district_id = ?' +
-    ' AND pe.name LIKE ? AND pe.id > ? ORDER BY pe.id LIMIT ?'),
+    " AND pe.name LIKE ? ESCAPE '\\' AND pe.id > ? ORDER BY pe.id LIMIT ?"),
   peopleCommunity: db.prepare(
     'SELECT pe.id, pe.name, pe.gender, pe.phone_mask, pe.id_mask,' +
     ' pe.place_id, pl.name AS place_name FROM people pe JOIN places pl' +
     ' ON pl.id = pe.place_id WHERE pe.community_id = ?' +
-    ' AND pe.name LIKE ? AND pe.id > ? ORDER BY pe.id LIMIT ?'),
+    " AND pe.name LIKE ? ESCAPE '\\' AND pe.id > ? ORDER BY pe.id LIMIT ?"),
   caseLoad: db.prepare(
     "SELECT c.id, c.place_id, coalesce(c.community_id, 0) AS community, c.handling_place_id," +
     " coalesce(c.reporter_user_id, 0) AS reporter_user, coalesce(c.reporter_person_id, 0) AS reporter_person," +
@@ -370,7 +370,8 @@ fastify.get('/api/people', (req, reply) => send(reply, () => {
   authzCheck(u, 'people.read', place);
   const [lo, hi] = subtree(place);
   const plan = (q.peoplePlan.get(hi, place) || {}).plan || 0;
-  const like = `%${text || ''}%`;
+  // q's own %, _ and \ match only themselves (str_like_pattern in xingfu).
+  const like = `%${(text || '').replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
   const rows = plan === 1 ? q.peopleCommunity.all(place, like, cursor, limit + 1)
     : plan === 2 ? q.peopleDistrict.all(place, like, cursor, limit + 1)
       : q.people.all(lo, hi, like, cursor, limit + 1);

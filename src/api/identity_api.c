@@ -97,7 +97,7 @@ int api_users_list(struct req *r)
 		return r->err.status;
 	const char *q = req_query(r, "q");
 	char like[160];
-	snprintf(like, sizeof like, "%%%s%%", q ? q : "");
+	str_like_pattern(like, sizeof like, q, true);
 	/* Accounts holding at least one grant inside the caller's subtree. */
 	struct db_stmt *st = db_prep(
 	    db,
@@ -108,7 +108,8 @@ int api_users_list(struct req *r)
 	    " FROM users u WHERE EXISTS (SELECT 1 FROM grants g JOIN places p ON p.id = g.place_id"
 	    " JOIN places s ON s.id = ? WHERE g.user_id = u.id"
 	    " AND substr(p.path, 1, length(s.path)) = s.path)"
-	    " AND (u.username LIKE ? OR u.display_name LIKE ?) ORDER BY u.id LIMIT 200",
+	    " AND (u.username LIKE ? ESCAPE '\\' OR u.display_name LIKE ? ESCAPE '\\')"
+	    " ORDER BY u.id LIMIT 200",
 	    &r->err);
 	if (!st)
 		return r->err.status;
@@ -569,14 +570,15 @@ int api_audit_list(struct req *r)
 		                     "user 应为账号 id");
 	const char *action = req_query(r, "action"), *outcome = req_query(r, "outcome");
 	char like[96];
-	snprintf(like, sizeof like, "%s%%", action ? action : "");
+	str_like_pattern(like, sizeof like, action, false);
 	struct db_stmt *st =
 	    db_prep(db,
 	            "SELECT a.id, a.at, coalesce(a.user_id, 0), coalesce(u.username, ''), a.role,"
 	            " coalesce(a.on_behalf_of, 0), a.action, a.object, a.ip, a.outcome, a.detail,"
 	            " coalesce(a.seq, 0) FROM audit_log a LEFT JOIN users u ON u.id = a.user_id"
 	            " WHERE a.id < ? AND a.at >= ? AND a.at <= ? AND (? = 0 OR a.user_id = ?)"
-	            " AND a.action LIKE ? AND (? = '' OR a.outcome = ?) ORDER BY a.id DESC LIMIT ?",
+	            " AND a.action LIKE ? ESCAPE '\\' AND (? = '' OR a.outcome = ?)"
+	            " ORDER BY a.id DESC LIMIT ?",
 	            &r->err);
 	if (!st)
 		return r->err.status;

@@ -164,3 +164,25 @@ bool str_has_prefix(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
+
+void str_like_pattern(char *out, size_t cap, const char *q, bool contains)
+{
+	size_t n = 0;
+	if (cap < 3) {
+		if (cap)
+			out[0] = 0;
+		return;
+	}
+	if (contains)
+		out[n++] = '%';
+	for (const char *c = q ? q : ""; *c; c++) {
+		bool esc = *c == '%' || *c == '_' || *c == '\\';
+		if (n + (esc ? 2 : 1) + 2 > cap)
+			break;
+		if (esc)
+			out[n++] = '\\';
+		out[n++] = *c;
+	}
+	out[n++] = '%';
+	out[n] = 0;
+}

@@ -19,5 +19,9 @@ void hex_encode(const unsigned char *in, size_t n, char *out /* 2n+1 */);
 bool parse_i64(const char *s, int64_t *out);
 bool str_eq_ct(const char *a, const char *b);
 bool str_has_prefix(const char *s, const char *prefix);
+/* A LIKE pattern (for "LIKE ? ESCAPE '\\'") matching text that contains q (contains) or starts
+ * with it: q's own '%', '_' and '\\' are escaped, so they match only themselves. Truncated
+ * to cap (never between an escape and its character). */
+void str_like_pattern(char *out, size_t cap, const char *q, bool contains);
 
 #endif

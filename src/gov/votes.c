@@ -17,6 +17,7 @@
 #include "gov.h"
 #include "../auth/policy.h"
 #include "../core/jv.h"
+#include "../core/str.h"
 #include "../points/points.h"
 #include "../registry/registry.h"
 
@@ -975,13 +976,14 @@ GOV_OP(gov_vote_roll)
 		return rc;
 	const char *q = jv_str(body, "q", "");
 	char like[80];
-	snprintf(like, sizeof like, "%%%s%%", q);
+	str_like_pattern(like, sizeof like, q, true);
 	struct db_stmt *st = db_prep(
 	    db,
 	    "SELECT rp.person_id, pe.name, r.voter, r.label, r.area_cm2, r.voted, r.channel FROM"
 	    " gov_roll_people rp JOIN gov_roll r ON r.vote_id = rp.vote_id AND r.voter = rp.voter"
-	    " JOIN people pe ON pe.id = rp.person_id WHERE rp.vote_id = ? AND (pe.name LIKE ? OR"
-	    " r.label LIKE ?) ORDER BY r.label, pe.id LIMIT 100",
+	    " JOIN people pe ON pe.id = rp.person_id WHERE rp.vote_id = ? AND (pe.name LIKE ? "
+	    "ESCAPE"
+	    " '\\' OR r.label LIKE ? ESCAPE '\\') ORDER BY r.label, pe.id LIMIT 100",
 	    err);
 	if (!st)
 		return err->status;

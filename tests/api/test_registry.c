@@ -191,6 +191,16 @@ static void test_people_lists_are_scoped_masked_and_paged(void **state)
 	hr_free(&r);
 	get(jumin, "/api/people", 403, &r);
 	hr_free(&r);
+	/* A search's % and _ are the characters themselves, not wildcards: no name holds them. */
+	get(shequ, "/api/people?q=%25", 200, &r);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0);
+	hr_free(&r);
+	get(shequ, "/api/people?q=_", 200, &r);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0);
+	hr_free(&r);
+	get(shequ, "/api/places?q=%25", 200, &r);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0);
+	hr_free(&r);
 	/* Search by part of a name. */
 	get(shequ, "/api/people?q=%E6%A1%82%E8%8A%B3", 200, &r); /* 桂芳 */
 	json_t *it;

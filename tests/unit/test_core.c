@@ -233,6 +233,29 @@ static void test_key_file_is_private_and_never_overwritten(void **state)
 	ts_rmdir(dir);
 }
 
+/* A search's LIKE pattern: the user's %, _ and \ escaped, wrapped for "contains" or
+ * "starts with", and cut short without leaving a dangling escape. */
+static void test_like_patterns_escape_the_wildcards(void **state)
+{
+	char out[32];
+	str_like_pattern(out, sizeof out, "张", true);
+	assert_string_equal(out, "%张%");
+	str_like_pattern(out, sizeof out, "50%_a\\b", true);
+	assert_string_equal(out, "%50\\%\\_a\\\\b%");
+	str_like_pattern(out, sizeof out, "cases.", false);
+	assert_string_equal(out, "cases.%");
+	str_like_pattern(out, sizeof out, NULL, true);
+	assert_string_equal(out, "%%");
+	char small[6]; /* room for %, 2 bytes, %, NUL: "%ab%" — never "%a\%" */
+	str_like_pattern(small, sizeof small, "ab%%", true);
+	assert_string_equal(small, "%ab%");
+	str_like_pattern(small, sizeof small, "a%", true); /* fits: 5 bytes and the NUL */
+	assert_string_equal(small, "%a\\%%");
+	char tiny[5];
+	str_like_pattern(tiny, sizeof tiny, "a%", true);
+	assert_string_equal(tiny, "%a%");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,6 +265,7 @@ int main(void)
 	    cmocka_unit_test(test_utf8_validation_rejects_malformed_sequences),
 	    cmocka_unit_test(test_url_decode_handles_escapes_and_refuses_bad_ones),
 	    cmocka_unit_test(test_parse_i64_is_strict),
+	    cmocka_unit_test(test_like_patterns_escape_the_wildcards),
 	    cmocka_unit_test(test_b64url_and_hex),
 	    cmocka_unit_test(test_json_shape_checks_name_the_problem),
 	    cmocka_unit_test(test_long_error_messages_are_cut_on_a_character_boundary),
