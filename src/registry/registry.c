@@ -452,16 +452,15 @@ int registry_people_write(struct db *db, int64_t place_id, const char *q, int64_
 	/* A community (no other community inside it) walks people_community in id order and
 	 * stops at the page (~0.2 ms instead of reading and sorting its ~12,000 people); a
 	 * district people_district (everyone in its subtree carries its id). */
-	enum { BY_PLACES, BY_COMMUNITY, BY_DISTRICT } plan = BY_PLACES;
-	int64_t how = 0;
-	if ((rc = db_int(db, err, &how,
+	enum { BY_PLACES = 0, BY_COMMUNITY = 1, BY_DISTRICT = 2 };
+	int64_t plan = BY_PLACES; /* the query answers one of these */
+	if ((rc = db_int(db, err, &plan,
 	                 "SELECT CASE WHEN p.kind = 'community' AND NOT EXISTS (SELECT 1 FROM"
 	                 " places c WHERE c.kind = 'community' AND c.path > p.path AND c.path < ?)"
 	                 " THEN 1 WHEN p.kind = 'district' THEN 2 ELSE 0 END FROM places p"
 	                 " WHERE p.id = ?",
 	                 "ti", hi, place_id)) != XF_OK)
 		return rc;
-	plan = how == 1 ? BY_COMMUNITY : how == 2 ? BY_DISTRICT : BY_PLACES;
 	/* The city holds millions of people: walk them in id order and stop at the page (SQLite
 	 * keeps a CROSS JOIN's order; 3 ms instead of 930 at the city root). A street or
 	 * less: its places first, then their people, then sort them. */
