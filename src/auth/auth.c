@@ -397,10 +397,31 @@ static void touch_done(struct write_job *job)
 	free(job->arg);
 }
 
+/* The touches queued in the last minute, by session (a collision in a slot costs one extra
+ * touch, nothing else): while the writer is busy (a rollup being stored, an import) every
+ * request of a session that has not been refreshed used to queue its own UPDATE — tens of
+ * thousands of jobs, and their memory, behind one long write. */
+#define TOUCH_SLOTS 1024
+static pthread_mutex_t touch_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	int64_t session_id, at;
+} touch_queued[TOUCH_SLOTS];
+
 void auth_session_touch(struct app *app, const struct xf_user *u)
 {
 	int64_t now = clock_now();
 	if (now - u->session_last_seen < 60)
+		return;
+	size_t slot = (uint64_t)u->session_id % TOUCH_SLOTS;
+	pthread_mutex_lock(&touch_mu);
+	bool queued = touch_queued[slot].session_id == u->session_id &&
+	              now - touch_queued[slot].at < 60 && now >= touch_queued[slot].at;
+	if (!queued) {
+		touch_queued[slot].session_id = u->session_id;
+		touch_queued[slot].at = now;
+	}
+	pthread_mutex_unlock(&touch_mu);
+	if (queued)
 		return;
 	struct touch *t = xcalloc(1, sizeof *t);
 	t->session_id = u->session_id;

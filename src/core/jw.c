@@ -278,6 +278,14 @@ void jw_end_arr(struct jw *w)
 		w->depth--;
 }
 
+void jw_members(struct jw *w, const char *text, size_t len)
+{
+	if (!len)
+		return;
+	sep(w);
+	buf_append(w->b, text, len);
+}
+
 void jw_key(struct jw *w, const char *k)
 {
 	sep(w);

@@ -33,6 +33,9 @@ void jw_int(struct jw *w, int64_t v);
 void jw_real(struct jw *w, double v);
 void jw_bool(struct jw *w, bool v);
 void jw_null(struct jw *w);
+/* Members already written as JSON text ("k":v,… — our own constants, encoded once), added to
+ * the open object as if written key by key. */
+void jw_members(struct jw *w, const char *text, size_t len);
 /* A jansson value (NULL: null), as jw_document writes one. */
 void jw_value(struct jw *w, const json_t *v);
 /* For callers that want a tree of what was written into b (exports, stored answers): rc is

@@ -222,6 +222,7 @@ static void job_done(struct write_job *job)
 static void *slow_main(void *arg)
 {
 	struct server *s = arg;
+	store_thread_scans(); /* exports and live counts */
 	for (;;) {
 		pthread_mutex_lock(&s->slow_mu);
 		while (!s->slow_head && !s->slow_stop)

@@ -2,6 +2,7 @@
 #include "../core/jw.h"
 #include "../core/str.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,9 +119,8 @@ bool registry_subtree_wide(const char *lo)
 
 /* id, parent_id, kind, code, name, lat, lng, area_cm2 → one place's object, written straight
  * as JSON text (a children answer holds dozens of these). */
-static void place_row_write(struct jw *w, struct db_stmt *st)
+static void place_row_fields(struct jw *w, struct db_stmt *st)
 {
-	jw_obj(w);
 	jw_key(w, "id");
 	jw_int(w, db_col_int(st, 0));
 	jw_key(w, "kind");
@@ -144,6 +144,12 @@ static void place_row_write(struct jw *w, struct db_stmt *st)
 		jw_key(w, "area_m2");
 		jw_real(w, (double)db_col_int(st, 7) / 100.0);
 	}
+}
+
+static void place_row_write(struct jw *w, struct db_stmt *st)
+{
+	jw_obj(w);
+	place_row_fields(w, st);
 	jw_end_obj(w);
 }
 
@@ -160,12 +166,12 @@ static json_t *place_row(struct db_stmt *st)
 	return v ? v : json_object();
 }
 
-int registry_place_json(struct db *db, int64_t id, json_t **out, struct xf_err *err)
+int registry_place_write(struct db *db, int64_t id, struct jw *w, char kind[16], struct xf_err *err)
 {
 	struct db_stmt *st = db_prep(db,
 	                             "SELECT id, parent_id, kind, code, name, lat, lng, area_cm2,"
-	                             " (SELECT count(*) FROM places c WHERE c.parent_id = p.id)"
-	                             " FROM places p WHERE id = ?",
+	                             " (SELECT count(*) FROM places c WHERE c.parent_id = p.id),"
+	                             " path FROM places p WHERE id = ?",
 	                             err);
 	if (!st)
 		return err->status;
@@ -175,42 +181,52 @@ int registry_place_json(struct db *db, int64_t id, json_t **out, struct xf_err *
 		return rc;
 	if (rc == DB_DONE)
 		return xf_fail(err, XF_ENOTFOUND, "not_found", "没有这个地点");
-	json_t *v = place_row(st);
-	json_object_set_new(v, "children", json_integer(db_col_int(st, 8)));
-	db_reset(st);
+	jw_obj(w);
+	place_row_fields(w, st);
+	jw_key(w, "children");
+	jw_int(w, db_col_int(st, 8));
+	if (kind)
+		snprintf(kind, 16, "%s", db_col_text(st, 2));
 	/* The way up, for breadcrumbs: the ids are in the materialised path. */
-	json_t *up = json_array();
 	char path[256];
-	st = db_prep(db, "SELECT path FROM places WHERE id = ?", err);
-	if (!st) {
-		json_decref(v);
-		json_decref(up);
-		return err->status;
-	}
-	db_bind_int(st, 1, id);
-	path[0] = 0;
-	if (db_step(st, err) == DB_ROW) {
-		snprintf(path, sizeof path, "%s", db_col_text(st, 0));
-		db_reset(st);
-	}
+	snprintf(path, sizeof path, "%s", db_col_text(st, 9));
+	db_reset(st);
+	jw_key(w, "ancestors");
+	jw_arr(w);
 	for (char *p = path, *end; *p == '/' && p[1]; p = end) {
 		int64_t aid = strtoll(p + 1, &end, 10);
 		if (end == p + 1 || *end != '/' || aid == id)
 			break;
 		st = db_prep(db, "SELECT kind, name FROM places WHERE id = ?", err);
 		if (!st)
-			break;
+			return err->status;
 		db_bind_int(st, 1, aid);
-		if (db_step(st, err) == DB_ROW) {
-			json_array_append_new(
-			    up, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)aid, "kind",
-			                  db_col_text(st, 0), "name", db_col_text(st, 1)));
+		if ((rc = db_step(st, err)) == DB_ROW) {
+			jw_obj(w);
+			jw_key(w, "id");
+			jw_int(w, aid);
+			jw_key(w, "kind");
+			jw_str(w, db_col_text(st, 0));
+			jw_key(w, "name");
+			jw_str(w, db_col_text(st, 1));
+			jw_end_obj(w);
 			db_reset(st);
+		} else if (rc < 0) {
+			return rc;
 		}
 	}
-	json_object_set_new(v, "ancestors", up);
-	*out = v;
+	jw_end_arr(w);
+	jw_end_obj(w);
 	return XF_OK;
+}
+
+int registry_place_json(struct db *db, int64_t id, json_t **out, struct xf_err *err)
+{
+	struct buf b;
+	struct jw w;
+	buf_init(&b);
+	jw_init(&w, &b);
+	return jw_tree(&b, registry_place_write(db, id, &w, NULL, err), out, err);
 }
 
 int registry_children_write(struct db *db, int64_t id, int64_t after, int limit, struct jw *w,
@@ -945,19 +961,49 @@ int registry_rollup_rebuild(struct db *db, int64_t now, struct xf_err *err)
 	return rc < 0 ? rc : XF_OK;
 }
 
+/* Each metric's constant members ("code", "label", "unit") as JSON text, encoded once: a
+ * street's report writes 63 metric objects, and checking and escaping their 189 constant
+ * strings every time was a tenth of the report's CPU. */
+static struct {
+	char text[512];
+	size_t len;
+} metric_members[NMETRICS];
+static pthread_once_t metric_members_once = PTHREAD_ONCE_INIT;
+
+static void metric_members_encode(void)
+{
+	for (int k = 0; k < NMETRICS; k++) {
+		struct buf b;
+		struct jw w;
+		buf_init(&b);
+		jw_init(&w, &b);
+		jw_obj(&w);
+		jw_key(&w, "code");
+		jw_str(&w, metrics[k].code);
+		jw_key(&w, "label");
+		jw_str(&w, metrics[k].label);
+		jw_key(&w, "unit");
+		jw_str(&w, metrics[k].unit);
+		jw_end_obj(&w);
+		/* Without the braces: the members only. */
+		size_t n = b.len - 2;
+		if (n >= sizeof metric_members[k].text)
+			abort(); /* a label longer than a metric's text can hold: a coding error */
+		memcpy(metric_members[k].text, b.data + 1, n);
+		metric_members[k].len = n;
+		buf_free(&b);
+	}
+}
+
 /* The figures of the coverage report, written straight as JSON text: a street's report holds
  * 63 of these (packing them was 40% of its instructions, callgrind; then a jansson tree). */
 static void metrics_write(struct jw *w, const int64_t *count, const int64_t *total)
 {
+	pthread_once(&metric_members_once, metric_members_encode);
 	jw_arr(w);
 	for (int k = 0; k < NMETRICS; k++) {
 		jw_obj(w);
-		jw_key(w, "code");
-		jw_str(w, metrics[k].code);
-		jw_key(w, "label");
-		jw_str(w, metrics[k].label);
-		jw_key(w, "unit");
-		jw_str(w, metrics[k].unit);
+		jw_members(w, metric_members[k].text, metric_members[k].len);
 		jw_key(w, "count");
 		jw_int(w, count[k]);
 		jw_key(w, "total");
@@ -1011,12 +1057,13 @@ static int live_read(struct db *db, int64_t place_id, int64_t now, int64_t *coun
 int registry_coverage_write(struct db *db, int64_t place_id, int64_t now, struct jw *w,
                             struct xf_err *err)
 {
-	json_t *place;
-	int rc = registry_place_json(db, place_id, &place, err);
+	char kind[16];
+	jw_obj(w);
+	jw_key(w, "place");
+	int rc = registry_place_write(db, place_id, w, kind, err);
 	if (rc != XF_OK)
 		return rc;
 	/* Streets and above: the scheduler's rollup (with its time); below: counted live. */
-	const char *kind = json_string_value(json_object_get(place, "kind"));
 	bool rolled = strcmp(kind, "city") == 0 || strcmp(kind, "district") == 0 ||
 	              strcmp(kind, "street") == 0;
 	int64_t as_of = 0, count[NMETRICS], total[NMETRICS];
@@ -1025,14 +1072,8 @@ int registry_coverage_write(struct db *db, int64_t place_id, int64_t now, struct
 		rolled = false;
 		rc = live_read(db, place_id, now, count, total, err);
 	}
-	if (rc != XF_OK) {
-		json_decref(place);
+	if (rc != XF_OK)
 		return rc;
-	}
-	jw_obj(w);
-	jw_key(w, "place");
-	jw_value(w, place);
-	json_decref(place);
 	jw_key(w, "metrics");
 	metrics_write(w, count, total);
 	jw_key(w, "children");
@@ -1048,7 +1089,7 @@ int registry_coverage_write(struct db *db, int64_t place_id, int64_t now, struct
 	struct child {
 		int64_t id;
 		char kind[16], name[400];
-	} *kids = xcalloc(200, sizeof *kids);
+	} *kids = xmalloc(200 * sizeof *kids); /* not zeroed: 85 KB a report; rows fill it */
 	int n = 0;
 	while (n < 200 && (rc = db_step(st, err)) == DB_ROW) {
 		kids[n].id = db_col_int(st, 0);

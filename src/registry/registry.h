@@ -29,12 +29,15 @@ bool registry_subtree_wide(const char *lo);
 int registry_ancestor_of_kind(struct db *db, int64_t place_id, const char *kind, int64_t *out,
                               struct xf_err *err);
 
+struct jw;
 int registry_place_json(struct db *db, int64_t id, json_t **out, struct xf_err *err);
+/* The same card written into w; kind (may be NULL) gets the place's kind. */
+int registry_place_write(struct db *db, int64_t id, struct jw *w, char kind[16],
+                         struct xf_err *err);
 /* Children ordered by id, after `after` (keyset), at most limit. */
 int registry_children_json(struct db *db, int64_t id, int64_t after, int limit, json_t **items,
                            int64_t *next, struct xf_err *err);
 /* The same written as a JSON array (what the children page answers, with no tree). */
-struct jw;
 int registry_children_write(struct db *db, int64_t id, int64_t after, int limit, struct jw *w,
                             int64_t *next, struct xf_err *err);
 /* Places inside `within`'s subtree whose name contains q or whose code starts with q; kind

@@ -1,6 +1,7 @@
 #include "sched.h"
 #include "../core/clock.h"
 #include "../core/log.h"
+#include "../store/store.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -83,6 +84,7 @@ uint64_t sched_runs(struct sched *s, const char *name)
 static void *sched_main(void *arg)
 {
 	struct sched *s = arg;
+	store_thread_scans(); /* rollups and sweeps: scans, not hot lookups */
 	pthread_mutex_lock(&s->wait_mu);
 	while (!s->stopping) {
 		pthread_mutex_unlock(&s->wait_mu);

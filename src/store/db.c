@@ -292,6 +292,11 @@ int db_table_count(struct db *db, const char *name, int64_t *out, struct xf_err 
 	return db->ops->table_count(db, name, out, err);
 }
 
+int64_t db_stmt_recompiles(struct db_stmt *st)
+{
+	return st->db->ops->recompiles ? st->db->ops->recompiles(st) : 0;
+}
+
 int db_backup(struct db *db, const char *dest, struct xf_err *err)
 {
 	if (!db->ops->backup)

@@ -18,6 +18,7 @@ enum db_open_flags {
 	DB_OPEN_READER = 2, /* read-only use: query_only */
 	DB_OPEN_WRITER = 4, /* the one writer: synchronous=FULL */
 	DB_OPEN_MEMORY = 8, /* private in-memory database (unit tests) */
+	DB_OPEN_HOT = 16,   /* a reader answering requests: a larger page cache (SQLite) */
 };
 
 /* target: a file path (SQLite) or a postgresql:// URL. */
@@ -89,5 +90,9 @@ int db_table_count(struct db *db, const char *name, int64_t *out, struct xf_err 
 
 /* Copy a consistent snapshot into a new SQLite file at dest (online; SQLite only). */
 int db_backup(struct db *db, const char *dest, struct xf_err *err);
+/* How many times the engine compiled this (cached) statement again since it was prepared:
+ * SQLite would redo it whenever a LIKE pattern is bound anew unless told not to (every
+ * search would parse and plan its SQL again; docs/PERFORMANCE.md). 0 on PostgreSQL. */
+int64_t db_stmt_recompiles(struct db_stmt *st);
 
 #endif

@@ -25,6 +25,8 @@ struct db_ops {
 	int64_t (*changes)(struct db *db);
 	int (*table_count)(struct db *db, const char *name, int64_t *out, struct xf_err *err);
 	int (*backup)(struct db *db, const char *dest, struct xf_err *err);
+	/* How often the engine compiled this statement again; NULL: never does. */
+	int64_t (*recompiles)(struct db_stmt *st);
 };
 
 /* Engines put these first in their own structs. */

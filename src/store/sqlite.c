@@ -25,6 +25,9 @@ struct sq_stmt {
 	sqlite3_stmt *st;
 };
 
+/* A savepoint's journal stays in memory up to this many bytes (see sq_global_config). */
+#define SQ_SAVEPOINT_JOURNAL_MEMORY (4 << 20)
+
 #define SQ(db) ((struct sq_db *)(db))
 #define ST(s)  (((struct sq_stmt *)(s))->st)
 
@@ -260,6 +263,11 @@ static int sq_backup(struct db *db, const char *dest, struct xf_err *err)
 	return XF_OK;
 }
 
+static int64_t sq_recompiles(struct db_stmt *st)
+{
+	return sqlite3_stmt_status(ST(st), SQLITE_STMTSTATUS_REPREPARE, 0);
+}
+
 static const struct db_ops sqlite_ops = {
     .engine = DB_SQLITE,
     .close = sq_close,
@@ -280,14 +288,20 @@ static const struct db_ops sqlite_ops = {
     .changes = sq_changes,
     .table_count = sq_table_count,
     .backup = sq_backup,
+    .recompiles = sq_recompiles,
 };
 
 /* SQLite counts its memory under one process-wide mutex unless told not to: with a reader
  * per HTTP thread that mutex was the most contended lock of a read (bench/ab.sh: a case
- * read 64 → 54 µs of CPU). */
+ * read 64 → 54 µs of CPU).
+ * Every write job runs in its own SAVEPOINT, whose journal (the pages as they were before
+ * the job) SQLite moves to a temporary file past 64 KiB: a case creation dirties more than
+ * that, so each one cost ~44 pwrite calls to that file. Kept in memory up to 4 MiB, case
+ * creations went from ~9,400/s to ~13,400/s (docs/PERFORMANCE.md, fourth round). */
 static void sq_global_config(void)
 {
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, SQ_SAVEPOINT_JOURNAL_MEMORY);
 }
 
 int sqlite_engine_open(const char *target, int flags, struct db **out, struct xf_err *err)
@@ -306,6 +320,9 @@ int sqlite_engine_open(const char *target, int flags, struct db **out, struct xf
 		return err->status;
 	}
 	sqlite3_extended_result_codes(db->h, 1);
+	/* Plans are fixed at prepare time: without this SQLite compiles a statement again
+	 * whenever a LIKE pattern is bound (every people, place or account search). */
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_ENABLE_QPSG, 1, (int *)NULL);
 	sqlite3_busy_timeout(db->h, 15000);
 	/* Touch the file: a non-database fails here, before anything else happens. */
 	const char *setup = (flags & DB_OPEN_MEMORY) ? "PRAGMA foreign_keys=ON;"
@@ -313,8 +330,14 @@ int sqlite_engine_open(const char *target, int flags, struct db **out, struct xf
 	                        ? "PRAGMA foreign_keys=ON; PRAGMA query_only=1;"
 	                        : "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
 	                          " PRAGMA synchronous=FULL;";
+	/* A reader answering requests keeps 8 MiB of pages: with SQLite's default 2 MiB it
+	 * re-read ~5 pages per case card from the kernel under a mixed load, none with 8 MiB
+	 * (16 MiB, better-sqlite3's, also spared the people search's ~3 but cost 16 MB more
+	 * RSS). Threads that scan keep the default (docs/PERFORMANCE.md, fourth round). */
 	if (sq_exec(&db->base, "SELECT count(*) FROM sqlite_master;", err) != XF_OK ||
-	    sq_exec(&db->base, setup, err) != XF_OK) {
+	    sq_exec(&db->base, setup, err) != XF_OK ||
+	    ((flags & DB_OPEN_HOT) &&
+	     sq_exec(&db->base, "PRAGMA cache_size=-8192;", err) != XF_OK)) {
 		sq_close(&db->base);
 		return err->status;
 	}

@@ -290,12 +290,20 @@ static void reader_free(void *p)
 	db_close(p);
 }
 
+static __thread bool thread_scans;
+
+void store_thread_scans(void)
+{
+	thread_scans = true;
+}
+
 struct db *store_reader(struct store *s, struct xf_err *err)
 {
 	struct db *db = pthread_getspecific(s->reader_key);
 	if (db)
 		return db;
-	if (db_open(s->target, DB_OPEN_READER, &db, err) != XF_OK)
+	if (db_open(s->target, DB_OPEN_READER | (thread_scans ? 0 : DB_OPEN_HOT), &db, err) !=
+	    XF_OK)
 		return NULL;
 	pthread_setspecific(s->reader_key, db);
 	return db;

@@ -61,6 +61,10 @@ const char *store_target(const struct store *s);
 enum db_engine store_engine(const struct store *s);
 /* This thread's read connection (opened on first use, closed when the thread ends). */
 struct db *store_reader(struct store *s, struct xf_err *err);
+/* Before its first store_reader: this thread scans (the scheduler's rollups, exports, counts
+ * done live) rather than answering many small reads, so its reader keeps SQLite's small
+ * default page cache — a large one would only hold the last scan's pages in memory. */
+void store_thread_scans(void);
 /* Queue a job; job->done is called when it is settled. */
 void store_submit(struct store *s, struct write_job *job);
 /* Run fn as a job and wait until its batch is durable. */

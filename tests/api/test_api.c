@@ -447,6 +447,78 @@ static void wait_touched(const char *username)
 	fail_msg("the session of %s was not refreshed", username);
 }
 
+/* Jobs that hold the writers until the test lets them go (a long write: a rollup's store). */
+struct gate {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool open;
+	int entered, done;
+};
+
+static int gate_fn(struct db *db, void *arg, struct xf_err *err)
+{
+	struct gate *g = arg;
+	pthread_mutex_lock(&g->mu);
+	g->entered++;
+	pthread_cond_broadcast(&g->cv);
+	while (!g->open)
+		pthread_cond_wait(&g->cv, &g->mu);
+	pthread_mutex_unlock(&g->mu);
+	return XF_OK;
+}
+
+static void gate_done(struct write_job *j)
+{
+	struct gate *g = j->arg;
+	pthread_mutex_lock(&g->mu);
+	g->done++;
+	pthread_cond_broadcast(&g->cv);
+	pthread_mutex_unlock(&g->mu);
+}
+
+/* While the writers are busy, a session's requests queue one refresh of its idle timer, not
+ * one each. */
+static void test_a_busy_writer_gets_one_session_refresh_not_one_per_request(void **state)
+{
+	char hdrs[512];
+	struct hresp r;
+	ts_login(&T, "wangge", DEMO_PW, hdrs, sizeof hdrs);
+	assert_int_equal(http_req(T.port, "POST", "/api/test/clock", NULL, "{\"advance\":120}", &r),
+	                 0);
+	hr_free(&r);
+	/* SQLite has one writer; PostgreSQL four, each taking one job at a time. */
+	int writers = ts_postgres() ? 4 : 1;
+	struct gate g = {.open = false};
+	struct write_job jobs[4];
+	pthread_mutex_init(&g.mu, NULL);
+	pthread_cond_init(&g.cv, NULL);
+	for (int i = 0; i < writers; i++) {
+		jobs[i] = (struct write_job){.fn = gate_fn, .arg = &g, .done = gate_done};
+		store_submit(T.app.store, &jobs[i]);
+	}
+	pthread_mutex_lock(&g.mu);
+	while (g.entered < writers)
+		pthread_cond_wait(&g.cv, &g.mu);
+	pthread_mutex_unlock(&g.mu);
+	struct writer_stats before = store_stats(T.app.store);
+	for (int i = 0; i < 20; i++) {
+		assert_int_equal(http_req(T.port, "GET", "/api/me", hdrs, NULL, &r), 0);
+		assert_int_equal(r.status, 200);
+		hr_free(&r);
+	}
+	struct writer_stats queued = store_stats(T.app.store);
+	pthread_mutex_lock(&g.mu);
+	g.open = true;
+	pthread_cond_broadcast(&g.cv);
+	while (g.done < writers)
+		pthread_cond_wait(&g.cv, &g.mu);
+	pthread_mutex_unlock(&g.mu);
+	assert_int_equal(queued.queued - before.queued, 1);
+	wait_touched("wangge"); /* and that one refresh is written */
+	pthread_mutex_destroy(&g.mu);
+	pthread_cond_destroy(&g.cv);
+}
+
 static void test_session_expires_after_idle_time_and_logout_ends_it(void **state)
 {
 	char hdrs[512];
@@ -628,6 +700,7 @@ int main(void)
 	    cmocka_unit_test(test_bad_bodies_get_clear_errors_and_change_nothing),
 	    cmocka_unit_test(test_oversize_bodies_get_413),
 	    cmocka_unit_test(test_oversize_headers_get_431_json),
+	    cmocka_unit_test(test_a_busy_writer_gets_one_session_refresh_not_one_per_request),
 	    cmocka_unit_test(test_idempotency_key_replays_and_detects_reuse),
 	    cmocka_unit_test(test_64_concurrent_writes_share_commits),
 	    cmocka_unit_test(test_64_concurrent_posts_are_answered_with_fewer_commits),

@@ -355,6 +355,26 @@ static void test_the_value_writer_matches_jansson(void **state)
 	jw_str(&w, NULL);
 	jw_end_arr(&w);
 	assert_string_equal(buf_cstr(&b), "[\"ok\",null,null,null]");
+	/* Members given as text join the object's commas as if written key by key: first,
+	 * between keys, last, and empty text adds nothing. */
+	buf_reset(&b);
+	jw_init(&w, &b);
+	jw_arr(&w);
+	jw_obj(&w);
+	jw_members(&w, "\"a\":1", 5);
+	jw_key(&w, "b");
+	jw_int(&w, 2);
+	jw_members(&w, "\"c\":[3],\"d\":\"四\"", strlen("\"c\":[3],\"d\":\"四\""));
+	jw_members(&w, "", 0);
+	jw_end_obj(&w);
+	jw_obj(&w);
+	jw_members(&w, "", 0);
+	jw_key(&w, "e");
+	jw_null(&w);
+	jw_end_obj(&w);
+	jw_end_arr(&w);
+	assert_string_equal(buf_cstr(&b),
+	                    "[{\"a\":1,\"b\":2,\"c\":[3],\"d\":\"四\"},{\"e\":null}]");
 	buf_free(&b);
 }
 

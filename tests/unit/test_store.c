@@ -226,6 +226,117 @@ static void test_sync_write_reports_constraint_errors_and_readers_see_commits(vo
 	store_close(s);
 }
 
+/* A search's statement keeps its compiled plan when its LIKE pattern is bound anew (SQLite
+ * would otherwise parse and plan it again on every search). */
+static void test_a_search_is_not_compiled_again_for_each_pattern(void **state)
+{
+	struct fx *f = *state;
+	struct xf_err e;
+	struct db *db;
+	assert_int_equal(db_open(f->db, DB_OPEN_WRITER, &db, &e), XF_OK);
+	for (int64_t n = 1; n <= 30; n++)
+		assert_int_equal(insert_place_job(db, &n, &e), XF_OK);
+	const char *pattern[] = {"%T1%", "%T2_%", "T3%", "%T1%"};
+	struct db_stmt *st = NULL;
+	int64_t got[4];
+	for (int i = 0; i < 4; i++) {
+		st = db_prep(db, "SELECT count(*) FROM places WHERE code LIKE ? ESCAPE '\\'", &e);
+		assert_non_null(st);
+		db_bind_text(st, 1, pattern[i]);
+		assert_int_equal(db_step(st, &e), DB_ROW);
+		got[i] = db_col_int(st, 0);
+		db_reset(st);
+	}
+	/* T1, T10…T19 | T20…T29 | T3, T30 | again T1, T10…T19 */
+	assert_int_equal(got[0], 11);
+	assert_int_equal(got[1], 10);
+	assert_int_equal(got[2], 2);
+	assert_int_equal(got[3], 11);
+	assert_int_equal(db_stmt_recompiles(st), 0);
+	db_close(db);
+}
+
+static int open_fds(void)
+{
+	int n = 0;
+	char path[64];
+	for (int fd = 0; fd < 1024; fd++) {
+		snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+		n += access(path, F_OK) == 0;
+	}
+	return n;
+}
+
+/* A write job's savepoint journal (every page the job changes, as it was) stays in memory:
+ * past 64 KiB SQLite would move it to a temporary file and write it page by page. */
+static void test_a_savepoints_journal_stays_in_memory(void **state)
+{
+	struct fx *f = *state;
+	struct xf_err e;
+	struct db *db;
+	assert_int_equal(db_open(f->db, DB_OPEN_WRITER, &db, &e), XF_OK);
+	assert_int_equal(
+	    db_exec_script(db,
+	                   "CREATE TABLE big(id INTEGER PRIMARY KEY, v TEXT);"
+	                   " WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+	                   " WHERE i < 3000) INSERT INTO big SELECT i, printf('%0200d', i)"
+	                   " FROM n",
+	                   &e),
+	    XF_OK);
+	int before = open_fds();
+	assert_int_equal(db_begin(db, true, &e), XF_OK);
+	assert_int_equal(db_savepoint(db, &e), XF_OK);
+	/* ~600 KB of existing pages changed inside the savepoint. */
+	assert_int_equal(db_run(db, &e, "UPDATE big SET v = upper(v) || 'x'", ""), XF_OK);
+	assert_int_equal(open_fds(), before);
+	/* And the journal still does its work: rolling back restores every page. */
+	db_rollback_to(db);
+	int64_t changed = -1;
+	assert_int_equal(db_int(db, &e, &changed, "SELECT count(*) FROM big WHERE v LIKE '%x'", ""),
+	                 XF_OK);
+	assert_int_equal(changed, 0);
+	assert_int_equal(db_commit(db, &e), XF_OK);
+	db_close(db);
+}
+
+static int64_t reader_cache_size(struct store *s)
+{
+	struct xf_err e;
+	int64_t v = 0;
+	assert_int_equal(db_int(store_reader(s, &e), &e, &v, "PRAGMA cache_size", ""), XF_OK);
+	return v;
+}
+
+struct scan_arg {
+	struct store *s;
+	int64_t cache_size;
+};
+
+static void *scanning_thread(void *arg)
+{
+	struct scan_arg *a = arg;
+	store_thread_scans();
+	a->cache_size = reader_cache_size(a->s);
+	return NULL;
+}
+
+/* A thread answering requests gets a reader with 8 MiB of page cache; a thread that scans
+ * (the scheduler, the slow-work threads) keeps SQLite's default. */
+static void test_readers_cache_by_what_their_thread_does(void **state)
+{
+	struct fx *f = *state;
+	struct xf_err e;
+	struct store *s;
+	assert_int_equal(store_open(f->db, &s, &e), XF_OK);
+	assert_int_equal(reader_cache_size(s), -8192);
+	struct scan_arg a = {s, 0};
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, scanning_thread, &a), 0);
+	pthread_join(t, NULL);
+	assert_int_equal(a.cache_size, -2000);
+	store_close(s);
+}
+
 static void test_store_open_refuses_uninitialised_or_newer_databases(void **state)
 {
 	struct fx *f = *state;
@@ -334,6 +445,12 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(
 	        test_store_open_refuses_uninitialised_or_newer_databases, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_backup_is_a_consistent_usable_copy, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_a_search_is_not_compiled_again_for_each_pattern,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_a_savepoints_journal_stays_in_memory, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_readers_cache_by_what_their_thread_does, setup,
 	                                    teardown),
 	    cmocka_unit_test(test_demo_city_has_the_real_tree),
 	};
