@@ -93,12 +93,19 @@ const q = {
     ' pe.place_id, pl.name AS place_name FROM people pe JOIN places pl' +
     ' ON pl.id = pe.place_id WHERE pl.path >= ? AND pl.path < ?' +
     " AND pe.name LIKE ? ESCAPE '\\' AND pe.id > ? ORDER BY pe.id LIMIT ?"),
-  // A community with no community inside it: its people from people_community; a district
-  // from people_district (as xingfu: 1, 2, else 0 = by the places' paths).
+  // A community or a street with none of its kind inside it: its people from
+  // people_community or people_street; a district from people_district (as xingfu: 1, 3, 2,
+  // else 0 = by the places' paths).
   peoplePlan: db.prepare(
-    "SELECT CASE WHEN p.kind = 'community' AND NOT EXISTS (SELECT 1 FROM places c" +
-    " WHERE c.kind = 'community' AND c.path > p.path AND c.path < ?) THEN 1" +
+    "SELECT CASE WHEN p.kind IN ('community', 'street') AND NOT EXISTS (SELECT 1 FROM" +
+    " places c WHERE c.kind = p.kind AND c.path > p.path AND c.path < ?) THEN" +
+    " (CASE p.kind WHEN 'community' THEN 1 ELSE 3 END)" +
     " WHEN p.kind = 'district' THEN 2 ELSE 0 END AS plan FROM places p WHERE p.id = ?"),
+  peopleStreet: db.prepare(
+    'SELECT pe.id, pe.name, pe.gender, pe.phone_mask, pe.id_mask,' +
+    ' pe.place_id, pl.name AS place_name FROM people pe JOIN places pl' +
+    ' ON pl.id = pe.place_id WHERE pe.street_id = ?' +
+    " AND pe.name LIKE ? ESCAPE '\\' AND pe.id > ? ORDER BY pe.id LIMIT ?"),
   peopleDistrict: db.prepare(
     'SELECT pe.id, pe.name, pe.gender, pe.phone_mask, pe.id_mask,' +
     ' pe.place_id, pl.name AS place_name FROM people pe JOIN places pl' +
@@ -374,6 +381,7 @@ fastify.get('/api/people', (req, reply) => send(reply, () => {
   const like = `%${(text || '').replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
   const rows = plan === 1 ? q.peopleCommunity.all(place, like, cursor, limit + 1)
     : plan === 2 ? q.peopleDistrict.all(place, like, cursor, limit + 1)
+    : plan === 3 ? q.peopleStreet.all(place, like, cursor, limit + 1)
       : q.people.all(lo, hi, like, cursor, limit + 1);
   const items = rows.slice(0, limit).map((r) => ({
     id: r.id, name: r.name, gender: r.gender, phone: r.phone_mask, id_number: r.id_mask,

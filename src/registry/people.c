@@ -78,17 +78,18 @@ int people_create(struct db *db, const struct person_in *p, int64_t *id_out, str
 		                     "没有这个地点");
 	if (rc != XF_OK)
 		return rc;
-	/* The nearest community above: a community's people search walks people_community. */
-	int64_t community = 0;
-	if ((rc = registry_ancestor_of_kind(db, p->place_id, "community", &community, err)) !=
-	    XF_OK)
+	/* The nearest community and street above: their people searches walk people_community
+	 * and people_street. */
+	int64_t community, street;
+	if ((rc = registry_community_street(db, p->place_id, &community, &street, err)) != XF_OK)
 		return rc;
 	struct db_stmt *st = db_prep(
 	    db,
 	    "INSERT INTO people(place_id, name, gender, birth_year, phone_enc, phone_bidx, "
 	    "phone_mask,"
 	    " id_enc, id_bidx, id_mask, address_enc, address_mask, district_id, created_at,"
-	    " updated_at, community_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	    " updated_at, community_id, street_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+	    " ?, ?, ?, ?)"
 	    " RETURNING id",
 	    err);
 	if (!st)
@@ -118,6 +119,10 @@ int people_create(struct db *db, const struct person_in *p, int64_t *id_out, str
 		db_bind_int(st, 16, community);
 	else
 		db_bind_null(st, 16);
+	if (street)
+		db_bind_int(st, 17, street);
+	else
+		db_bind_null(st, 17);
 	rc = db_step(st, err);
 	if (rc != DB_ROW) {
 		if (rc == XF_ECONFLICT)

@@ -466,14 +466,17 @@ int registry_people_write(struct db *db, int64_t place_id, const char *q, int64_
 		return rc;
 	str_like_pattern(like, sizeof like, q, true);
 	/* A community (no other community inside it) walks people_community in id order and
-	 * stops at the page (~0.2 ms instead of reading and sorting its ~12,000 people); a
-	 * district people_district (everyone in its subtree carries its id). */
-	enum { BY_PLACES = 0, BY_COMMUNITY = 1, BY_DISTRICT = 2 };
+	 * stops at the page (~0.2 ms instead of reading and sorting its ~12,000 people); a street
+	 * (none inside it) people_street, the same way (~44 ms a page before, through its
+	 * ~88,000 people's places); a district people_district (everyone in its subtree carries
+	 * its id). */
+	enum { BY_PLACES = 0, BY_COMMUNITY = 1, BY_DISTRICT = 2, BY_STREET = 3 };
 	int64_t plan = BY_PLACES; /* the query answers one of these */
 	if ((rc = db_int(db, err, &plan,
-	                 "SELECT CASE WHEN p.kind = 'community' AND NOT EXISTS (SELECT 1 FROM"
-	                 " places c WHERE c.kind = 'community' AND c.path > p.path AND c.path < ?)"
-	                 " THEN 1 WHEN p.kind = 'district' THEN 2 ELSE 0 END FROM places p"
+	                 "SELECT CASE WHEN p.kind IN ('community', 'street') AND NOT EXISTS"
+	                 " (SELECT 1 FROM places c WHERE c.kind = p.kind AND c.path > p.path"
+	                 " AND c.path < ?) THEN (CASE p.kind WHEN 'community' THEN 1 ELSE 3 END)"
+	                 " WHEN p.kind = 'district' THEN 2 ELSE 0 END FROM places p"
 	                 " WHERE p.id = ?",
 	                 "ti", hi, place_id)) != XF_OK)
 		return rc;
@@ -486,6 +489,13 @@ int registry_people_write(struct db *db, int64_t place_id, const char *q, int64_
 	                  "SELECT pe.id, pe.name, pe.gender, pe.phone_mask, pe.id_mask,"
 	                  " pe.place_id, pl.name FROM people pe JOIN places pl"
 	                  " ON pl.id = pe.place_id WHERE pe.community_id = ?"
+	                  " AND pe.name LIKE ? ESCAPE '\\' AND pe.id > ? ORDER BY pe.id LIMIT ?",
+	                  err)
+	    : plan == BY_STREET
+	        ? db_prep(db,
+	                  "SELECT pe.id, pe.name, pe.gender, pe.phone_mask, pe.id_mask,"
+	                  " pe.place_id, pl.name FROM people pe JOIN places pl"
+	                  " ON pl.id = pe.place_id WHERE pe.street_id = ?"
 	                  " AND pe.name LIKE ? ESCAPE '\\' AND pe.id > ? ORDER BY pe.id LIMIT ?",
 	                  err)
 	    : plan == BY_DISTRICT
@@ -1695,6 +1705,31 @@ int registry_studios_json(struct db *db, int64_t place_id, json_t **items, struc
 			json_decref(*items);
 			return rc;
 		}
+	}
+	return XF_OK;
+}
+
+int registry_community_street(struct db *db, int64_t place_id, int64_t *community, int64_t *street,
+                              struct xf_err *err)
+{
+	*community = *street = 0;
+	for (int guard = 0; guard < 8 && place_id && !(*community && *street); guard++) {
+		struct db_stmt *st = db_prep(
+		    db, "SELECT kind, coalesce(parent_id, 0) FROM places WHERE id = ?", err);
+		if (!st)
+			return err->status;
+		db_bind_int(st, 1, place_id);
+		int rc = db_step(st, err);
+		if (rc != DB_ROW)
+			return rc < 0 ? rc : XF_OK;
+		const char *kind = db_col_text(st, 0);
+		if (!*community && strcmp(kind, "community") == 0)
+			*community = place_id;
+		if (!*street && strcmp(kind, "street") == 0)
+			*street = place_id;
+		int64_t parent = db_col_int(st, 1);
+		db_reset(st);
+		place_id = parent;
 	}
 	return XF_OK;
 }

@@ -25,6 +25,10 @@ int registry_subtree(struct db *db, int64_t place_id, char lo[256], char hi[256]
 /* Is the subtree starting at lo the city's or a district's (hundreds of thousands of places)?
  * Then a query drives from its table and checks each row's place; below, from the places. */
 bool registry_subtree_wide(const char *lo);
+/* The place itself or its nearest ancestor that is a community, and a street (one walk up;
+ * 0 where there is none): what a person entered there carries. */
+int registry_community_street(struct db *db, int64_t place_id, int64_t *community, int64_t *street,
+                              struct xf_err *err);
 /* The place itself or its nearest ancestor of that kind ("street"…); *out 0 if none. */
 int registry_ancestor_of_kind(struct db *db, int64_t place_id, const char *kind, int64_t *out,
                               struct xf_err *err);

@@ -26,7 +26,7 @@ struct sq_stmt {
 };
 
 /* A savepoint's journal stays in memory up to this many bytes (see sq_global_config). */
-#define SQ_SAVEPOINT_JOURNAL_MEMORY (4 << 20)
+#define SQ_SAVEPOINT_JOURNAL_MEMORY (128 << 10)
 
 #define SQ(db) ((struct sq_db *)(db))
 #define ST(s)  (((struct sq_stmt *)(s))->st)
@@ -295,9 +295,11 @@ static const struct db_ops sqlite_ops = {
  * per HTTP thread that mutex was the most contended lock of a read (bench/ab.sh: a case
  * read 64 → 54 µs of CPU).
  * Every write job runs in its own SAVEPOINT, whose journal (the pages as they were before
- * the job) SQLite moves to a temporary file past 64 KiB: a case creation dirties more than
- * that, so each one cost ~44 pwrite calls to that file. Kept in memory up to 4 MiB, case
- * creations went from ~9,400/s to ~13,400/s (docs/PERFORMANCE.md, fourth round). */
+ * the job) SQLite moves to a temporary file past 64 KiB: a case creation changes a little
+ * more than that, so each one cost ~44 pwrite calls to that file. Kept in memory up to
+ * 128 KiB, case creations went from ~9,400/s to ~14,000/s (docs/PERFORMANCE.md, fourth
+ * round). Not more: with a limit of 256 KiB or above, SQLite 3.40 fails any savepoint whose
+ * journal does spill with "database or disk is full" (unit_store tests both sides). */
 static void sq_global_config(void)
 {
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);

@@ -817,6 +817,29 @@ static void test_a_community_search_walks_its_people_in_order(void **state)
 	assert_true(na > 3);
 	assert_int_equal(na, nb);
 	assert_memory_equal(a, b, na * sizeof a[0]);
+	/* Everyone carries the nearest street above their place too, and 大智路's street by its
+	 * people_street walk gives the same people in the same order as its places' paths. */
+	assert_int_equal(
+	    SQL_INT("SELECT count(*) FROM people pe JOIN places p ON p.id = pe.place_id"
+	            " WHERE coalesce(pe.street_id, 0) <> coalesce((SELECT s.id FROM places s"
+	            " WHERE s.kind = 'street' AND substr(p.path, 1, length(s.path)) = s.path"
+	            " ORDER BY length(s.path) DESC LIMIT 1), 0)",
+	            ""),
+	    0);
+	assert_true(SQL_INT("SELECT count(street_id) FROM people", "") > 100);
+	int64_t street = SQL_INT("SELECT s.id FROM places c JOIN places s ON s.id = c.parent_id"
+	                         " WHERE c.code = '420203009002' AND s.kind = 'street'",
+	                         "");
+	na = search_ids(admin, street, "%E5%BC%A0", 3, a, 4096);
+	nb = search_ids_by_path(street, "%张%", b, 4096);
+	assert_true(na > 3);
+	assert_int_equal(na, nb);
+	assert_memory_equal(a, b, na * sizeof a[0]);
+	na = search_ids(admin, street, "", 500, a, 4096);
+	nb = search_ids_by_path(street, "%", b, 4096);
+	assert_true(na > 3);
+	assert_int_equal(na, nb);
+	assert_memory_equal(a, b, na * sizeof a[0]);
 	/* With a community inside it, 大智路 is searched by its places: the nested community's
 	 * people are still found, and the nested one finds its own by its walk. */
 	struct xf_err e;
@@ -825,6 +848,11 @@ static void test_a_community_search_walks_its_people_in_order(void **state)
 	int64_t nested = SQL_INT("SELECT id FROM places WHERE code = 'T-NESTED-1'", "");
 	assert_int_equal(
 	    SQL_INT("SELECT community_id FROM people WHERE id = ?", "i", nested_person), nested);
+	assert_int_equal(SQL_INT("SELECT street_id FROM people WHERE id = ?", "i", nested_person),
+	                 street);
+	na = search_ids(admin, street, "%E5%B5%8C%E5%A5%97", 20, a, 4096); /* 嵌套, by the street */
+	assert_int_equal(na, 1);
+	assert_int_equal(a[0], nested_person);
 	na = search_ids(shequ, dazhi(), "%E5%BC%A0", 50, a, 4096);
 	nb = search_ids_by_path(dazhi(), "%张%", b, 4096);
 	assert_int_equal(na, nb);
