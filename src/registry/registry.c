@@ -1709,11 +1709,15 @@ int registry_studios_json(struct db *db, int64_t place_id, json_t **items, struc
 	return XF_OK;
 }
 
-int registry_community_street(struct db *db, int64_t place_id, int64_t *community, int64_t *street,
-                              struct xf_err *err)
+/* Up from a place (itself first) to the root, at most 8 levels: out[i] gets the nearest place
+ * of kinds[i] (0 if none); stops once every kind is found. */
+static int nearest_of_kinds(struct db *db, int64_t place_id, const char *const *kinds, int64_t *out,
+                            int n, struct xf_err *err)
 {
-	*community = *street = 0;
-	for (int guard = 0; guard < 8 && place_id && !(*community && *street); guard++) {
+	int found = 0;
+	for (int i = 0; i < n; i++)
+		out[i] = 0;
+	for (int guard = 0; guard < 8 && place_id && found < n; guard++) {
 		struct db_stmt *st = db_prep(
 		    db, "SELECT kind, coalesce(parent_id, 0) FROM places WHERE id = ?", err);
 		if (!st)
@@ -1722,11 +1726,11 @@ int registry_community_street(struct db *db, int64_t place_id, int64_t *communit
 		int rc = db_step(st, err);
 		if (rc != DB_ROW)
 			return rc < 0 ? rc : XF_OK;
-		const char *kind = db_col_text(st, 0);
-		if (!*community && strcmp(kind, "community") == 0)
-			*community = place_id;
-		if (!*street && strcmp(kind, "street") == 0)
-			*street = place_id;
+		for (int i = 0; i < n; i++)
+			if (!out[i] && strcmp(db_col_text(st, 0), kinds[i]) == 0) {
+				out[i] = place_id;
+				found++;
+			}
 		int64_t parent = db_col_int(st, 1);
 		db_reset(st);
 		place_id = parent;
@@ -1734,27 +1738,19 @@ int registry_community_street(struct db *db, int64_t place_id, int64_t *communit
 	return XF_OK;
 }
 
+int registry_community_street(struct db *db, int64_t place_id, int64_t *community, int64_t *street,
+                              struct xf_err *err)
+{
+	static const char *const kinds[] = {"community", "street"};
+	int64_t out[2];
+	int rc = nearest_of_kinds(db, place_id, kinds, out, 2, err);
+	*community = out[0];
+	*street = out[1];
+	return rc;
+}
+
 int registry_ancestor_of_kind(struct db *db, int64_t place_id, const char *kind, int64_t *out,
                               struct xf_err *err)
 {
-	*out = 0;
-	for (int guard = 0; guard < 8 && place_id; guard++) {
-		struct db_stmt *st = db_prep(
-		    db, "SELECT kind, coalesce(parent_id, 0) FROM places WHERE id = ?", err);
-		if (!st)
-			return err->status;
-		db_bind_int(st, 1, place_id);
-		int rc = db_step(st, err);
-		if (rc != DB_ROW)
-			return rc < 0 ? rc : XF_OK;
-		bool hit = strcmp(db_col_text(st, 0), kind) == 0;
-		int64_t parent = db_col_int(st, 1);
-		db_reset(st);
-		if (hit) {
-			*out = place_id;
-			return XF_OK;
-		}
-		place_id = parent;
-	}
-	return XF_OK;
+	return nearest_of_kinds(db, place_id, &kind, out, 1, err);
 }
