@@ -3,10 +3,11 @@
 # (A B A B …) so that a shared machine's noise falls on both alike; prints the median
 # requests/s, p99 and server CPU time per request of each. The database must suit both binaries' schema version.
 # Usage: bench/ab.sh BINARY_A BINARY_B DB [seconds per run, 3] [rounds, 3] [endpoints…]
+# DB may be DB_A,DB_B: a copy for each side (a migration's before and after).
 # Endpoints: case children people coverage coverage_live (path lists drawn from DB as bench/run.sh
 # does; coverage_live = a community's, counted live).
 set -euo pipefail
-A=$1 B=$2 DB=$3 SECS=${4:-3} ROUNDS=${5:-3}
+A=$1 B=$2 DB=${3%%,*} DB_B=${3#*,} SECS=${4:-3} ROUNDS=${5:-3}
 shift $(( $# < 5 ? $# : 5 ))
 EPS=${*:-case children}
 BENCH=$(cd "$(dirname "$0")" && pwd)
@@ -24,8 +25,8 @@ sqlite3 "$DB" "SELECT '/api/reports/coverage?place=' || id FROM places WHERE kin
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 for round in $(seq "$ROUNDS"); do
   for side in A B; do
-    bin=$A; [ $side = B ] && bin=$B
-    "$bin" serve --db "$DB" --listen "127.0.0.1:$port" --access-log - >/dev/null 2>&1 &
+    bin=$A db=$DB; [ $side = B ] && bin=$B db=$DB_B
+    "$bin" serve --db "$db" --listen "127.0.0.1:$port" --access-log - >/dev/null 2>&1 &
     PID=$!
     for _ in $(seq 500); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.01; done
     cookie=$(curl -s -c - -H 'Content-Type: application/json' \

@@ -1,5 +1,6 @@
-/* Text decoders that see input from outside: percent-decoding, UTF-8, integers, the
- * request-target splitter, cookies, and the personal-data format checks and masks. */
+/* Text decoders that see input from outside: percent-decoding, UTF-8, a name's characters,
+ * integers, the request-target splitter, cookies, and the personal-data format checks and
+ * masks. */
 #include "fuzz.h"
 #include "core/pii.h"
 #include "core/str.h"
@@ -32,6 +33,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pii_mask_id(s, mask, sizeof mask);
 	if (utf8_valid(s, strlen(s)))
 		pii_mask_address(s, mask, sizeof mask);
+	char chars[16][5];
+	size_t nc = str_fold_chars(s, chars, 16);
+	for (size_t i = 0; i < nc; i++)
+		if (!chars[i][0] || strlen(chars[i]) > 4)
+			abort(); /* each a character of 1-4 bytes */
 	pii_phone_valid(s);
 	pii_id_number_valid(s);
 	struct req *r = req_new(NULL);

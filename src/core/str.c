@@ -165,6 +165,36 @@ bool str_has_prefix(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+size_t str_fold_chars(const char *s, char out[][5], size_t max)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t n = 0;
+	while (*p && n < max) {
+		size_t len = *p < 0x80             ? 1
+		             : (*p & 0xE0) == 0xC0 ? 2
+		             : (*p & 0xF0) == 0xE0 ? 3
+		             : (*p & 0xF8) == 0xF0 ? 4
+		                                   : 1;
+		for (size_t k = 1; k < len; k++)
+			if ((p[k] & 0xC0) != 0x80) {
+				len = 1; /* a cut or malformed sequence: its first byte alone */
+				break;
+			}
+		char c[5];
+		memcpy(c, p, len);
+		c[len] = 0;
+		if (len == 1 && c[0] >= 'A' && c[0] <= 'Z')
+			c[0] = (char)(c[0] - 'A' + 'a');
+		p += len;
+		bool seen = false;
+		for (size_t i = 0; i < n && !seen; i++)
+			seen = strcmp(out[i], c) == 0;
+		if (!seen)
+			memcpy(out[n++], c, len + 1);
+	}
+	return n;
+}
+
 void str_like_pattern(char *out, size_t cap, const char *q, bool contains)
 {
 	size_t n = 0;

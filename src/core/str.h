@@ -23,5 +23,10 @@ bool str_has_prefix(const char *s, const char *prefix);
  * with it: q's own '%', '_' and '\\' are escaped, so they match only themselves. Truncated
  * to cap (never between an escape and its character). */
 void str_like_pattern(char *out, size_t cap, const char *q, bool contains);
+/* The characters of s (its code points), each once, in order of first appearance, with ASCII
+ * letters folded to lower case as SQLite's LIKE folds them: out[i] holds one, NUL-terminated.
+ * At most max; a byte that does not start a well-formed sequence counts as one character.
+ * Returns how many. (The keys of people_name_chars, and of a search for them.) */
+size_t str_fold_chars(const char *s, char out[][5], size_t max);
 
 #endif

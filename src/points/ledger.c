@@ -6,6 +6,7 @@
 #include "../auth/policy.h"
 #include "../core/clock.h"
 #include "../core/str.h"
+#include "../registry/people.h"
 #include "../store/store.h"
 
 #include <stdio.h>
@@ -188,7 +189,7 @@ int points_person_account(struct db *db, int64_t person_id, bool create, int64_t
 	if (rc != DB_ROW)
 		return rc;
 	int64_t place = db_col_int(st, 0), community, district;
-	char name[128];
+	char name[4 * PEOPLE_NAME_MAX + 1]; /* whole: a cut could split a character */
 	snprintf(name, sizeof name, "%s", db_col_text(st, 1));
 	db_reset(st);
 	if ((rc = points_community_of(db, place, &community, &district, err)) != XF_OK)

@@ -2,6 +2,7 @@
 #include "../core/buf.h"
 #include "../core/clock.h"
 #include "../core/pii.h"
+#include "../core/str.h"
 #include "../points/points.h"
 #include "registry.h"
 
@@ -47,10 +48,35 @@ char *people_open_col(struct db_stmt *st, int col)
 	return out;
 }
 
+/* Each character of the name once, under the community and under the street
+ * (people_name_chars, which the people search walks). */
+static int people_index_name(struct db *db, int64_t id, int64_t community, int64_t street,
+                             const char *name, struct xf_err *err)
+{
+	char chars[PEOPLE_NAME_MAX][5];
+	size_t n = str_fold_chars(name, chars, PEOPLE_NAME_MAX);
+	const int64_t under[] = {community, street};
+	for (size_t u = 0; u < 2; u++) {
+		if (!under[u])
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			int rc = db_run(db, err,
+			                "INSERT INTO people_name_chars(place_id, ch, person_id)"
+			                " VALUES (?, ?, ?)",
+			                "iti", under[u], chars[i], id);
+			if (rc != XF_OK)
+				return rc;
+		}
+	}
+	return XF_OK;
+}
+
 int people_create(struct db *db, const struct person_in *p, int64_t *id_out, struct xf_err *err)
 {
 	if (!p->name || !p->name[0])
 		return xf_fail_field(err, XF_EINVAL, "validation_failed", "name", "姓名不能为空");
+	if (utf8_len(p->name, strlen(p->name)) > PEOPLE_NAME_MAX)
+		return xf_fail_field(err, XF_EINVAL, "validation_failed", "name", "姓名过长");
 	if (p->phone && !pii_phone_valid(p->phone))
 		return xf_fail_field(err, XF_EINVAL, "validation_failed", "phone",
 		                     "手机号格式不正确（11 位大陆手机号）");
@@ -132,6 +158,8 @@ int people_create(struct db *db, const struct person_in *p, int64_t *id_out, str
 	}
 	int64_t id = db_col_int(st, 0), account;
 	db_reset(st);
+	if ((rc = people_index_name(db, id, community, street, p->name, err)) != XF_OK)
+		return rc;
 	if (id_out)
 		*id_out = id;
 	return p->defer_account ? XF_OK : points_person_account(db, id, true, &account, err);

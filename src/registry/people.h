@@ -20,6 +20,9 @@ struct person_in {
 	bool defer_account;
 };
 
+/* The longest name, in characters (the import takes up to 32). */
+#define PEOPLE_NAME_MAX 64
+
 /* Validates formats (ID checksum, mobile number) and de-duplicates by ID number. */
 int people_create(struct db *db, const struct person_in *p, int64_t *id_out, struct xf_err *err);
 /* The owning place of a person (for scope checks). XF_ENOTFOUND when absent. */

@@ -37,6 +37,14 @@ int store_schema_version(void)
 	return a < b ? a : b;
 }
 
+const char *store_migration_text(struct db *db, int version)
+{
+	for (const struct embedded_file *m = migrations_for(db); m->name; m++)
+		if (m->version == version)
+			return m->text;
+	return NULL;
+}
+
 int store_db_version(struct db *db, int64_t *out, struct xf_err *err)
 {
 	int64_t n = 0;

@@ -41,6 +41,8 @@ struct writer_stats {
 
 /* Schema version this binary knows. */
 int store_schema_version(void);
+/* The text of migration `version` for db's engine, or NULL. */
+const char *store_migration_text(struct db *db, int version);
 /* Apply pending migrations (creating the schema on a new database). */
 int store_migrate(struct db *db, struct xf_err *err);
 /* What store_migrate would do (pending migrations, repairs of databases made by releases whose

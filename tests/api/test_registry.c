@@ -3,6 +3,7 @@
  * positions across organisations, and coverage computed from the data (never typed). */
 #include "../support/testlib.h"
 #include "core/clock.h"
+#include "core/str.h"
 #include "registry/people.h"
 
 #include <stdio.h>
@@ -865,6 +866,164 @@ static void test_a_community_search_walks_its_people_in_order(void **state)
 	assert_int_equal(a[0], nested_person);
 }
 
+/* Migration 0016 run again over the people now here, beside the entries people_create wrote
+ * (renamed out of its way), and the two compared; then the job fails on purpose, so that all
+ * of it rolls back. */
+struct remigrated {
+	int64_t written, missing, extra;
+};
+
+static int remigrate(struct db *db, void *arg, struct xf_err *err)
+{
+	struct remigrated *m = arg;
+	const char *text = store_migration_text(db, 16);
+	if (!text)
+		return xf_fail(err, XF_EINVAL, "no_migration", "no migration 16");
+	int rc =
+	    db_exec_script(db,
+	                   db_engine(db) == DB_POSTGRES
+	                       ? "ALTER TABLE people_name_chars RENAME TO pnc_written;"
+	                         " ALTER INDEX people_name_chars_pkey RENAME TO pnc_written_pkey;"
+	                         " DROP FUNCTION place_name(bigint);"
+	                       : "ALTER TABLE people_name_chars RENAME TO pnc_written;",
+	                   err);
+	if (rc == XF_OK)
+		rc = db_exec_script(db, text, err);
+	if (rc == XF_OK)
+		rc = db_int(db, err, &m->written, "SELECT count(*) FROM pnc_written", "");
+	if (rc == XF_OK)
+		rc = db_int(db, err, &m->missing,
+		            "SELECT count(*) FROM (SELECT place_id, ch, person_id FROM pnc_written"
+		            " EXCEPT SELECT place_id, ch, person_id FROM people_name_chars) AS x",
+		            "");
+	if (rc == XF_OK)
+		rc = db_int(
+		    db, err, &m->extra,
+		    "SELECT count(*) FROM (SELECT place_id, ch, person_id FROM people_name_chars"
+		    " EXCEPT SELECT place_id, ch, person_id FROM pnc_written) AS x",
+		    "");
+	if (rc != XF_OK)
+		return rc;
+	return xf_fail(err, XF_ECONFLICT, "on_purpose", "rolled back on purpose");
+}
+
+static int64_t anna;
+
+static int add_anna(struct db *db, void *arg, struct xf_err *err)
+{
+	int64_t building = 0;
+	int rc = db_int(db, err, &building,
+	                "SELECT b.id FROM places b JOIN places c ON c.code = '420203009002'"
+	                " WHERE b.kind = 'building' AND substr(b.path, 1, length(c.path)) = c.path"
+	                " ORDER BY b.id LIMIT 1",
+	                "");
+	struct person_in p = {.place_id = building, .name = arg};
+	return rc != XF_OK ? rc : people_create(db, &p, &anna, err);
+}
+
+static void url_encode(const char *s, char *out, size_t cap)
+{
+	size_t n = 0;
+	for (const unsigned char *c = (const unsigned char *)s; *c && n + 4 < cap; c++)
+		n += (size_t)snprintf(out + n, cap - n, "%%%02X", *c);
+	out[n] = 0;
+}
+
+/* Both the API's search (by one character's entries) and the path walk, for q. */
+static void same_as_by_path(const char *hdrs, int64_t place, const char *q)
+{
+	static int64_t a[8192], b[8192];
+	char enc[200], like[200];
+	url_encode(q, enc, sizeof enc);
+	snprintf(like, sizeof like, "%%%s%%", q);
+	size_t na = search_ids(hdrs, place, enc, 40, a, 8192);
+	size_t nb = search_ids_by_path(place, like, b, 8192);
+	if (na != nb)
+		fail_msg("%s: %zu found, %zu by the paths", q, na, nb);
+	assert_memory_equal(a, b, na * sizeof a[0]);
+}
+
+static void test_a_name_search_walks_one_of_its_characters(void **state)
+{
+	/* What people_create wrote is what the migration builds from the same people. */
+	struct remigrated m = {0};
+	struct xf_err e;
+	assert_int_equal(store_write(T.app.store, remigrate, &m, &e), XF_ECONFLICT);
+	assert_string_equal(e.code, "on_purpose");
+	assert_true(m.written > 1000);
+	assert_int_equal(m.missing, 0);
+	assert_int_equal(m.extra, 0);
+	assert_int_equal(SQL_INT("SELECT count(*) FROM people_name_chars", ""), m.written);
+	/* Every character of the first names in 大智路, a surname with the next character, a
+	 * given name and a whole name: by its community and by its street, the same people in
+	 * the same order as the path walk. */
+	ts_login(&T, "shequ", DEMO_PW, shequ, sizeof shequ);
+	ts_login(&T, "admin", DEMO_PW, admin, sizeof admin);
+	int64_t street = SQL_INT("SELECT parent_id FROM places WHERE id = ?", "i", dazhi());
+	struct db *db = store_reader(T.app.store, &e);
+	struct db_stmt *st = db_prep(db,
+	                             "SELECT name FROM people WHERE community_id = ?"
+	                             " ORDER BY id LIMIT 12",
+	                             &e);
+	assert_non_null(st);
+	db_bind_int(st, 1, dazhi());
+	char names[12][100];
+	int n = 0;
+	while (db_step(st, &e) == DB_ROW)
+		snprintf(names[n++], sizeof names[0], "%s", db_col_text(st, 0));
+	db_reset(st);
+	assert_int_equal(n, 12);
+	for (int i = 0; i < n; i++) {
+		char chars[16][5];
+		size_t nc = str_fold_chars(names[i], chars, 16);
+		assert_true(nc >= 2);
+		for (size_t k = 0; k < nc; k++)
+			same_as_by_path(shequ, dazhi(), chars[k]);
+		char two[12];
+		snprintf(two, sizeof two, "%s%s", chars[0], chars[1]);
+		same_as_by_path(shequ, dazhi(), two);
+		same_as_by_path(admin, street, two);
+		same_as_by_path(shequ, dazhi(), names[i] + strlen(chars[0])); /* the given name */
+		same_as_by_path(admin, street, names[i]);
+	}
+	same_as_by_path(shequ, dazhi(), "龘");
+	/* Wildcards are themselves: nobody here has a % or an _ in their name. */
+	static int64_t ids[64];
+	assert_int_equal(search_ids(shequ, dazhi(), "%25", 20, ids, 64), 0);
+	assert_int_equal(search_ids(admin, street, "_", 20, ids, 64), 0);
+	/* A Latin name: its letters kept once each in lower case, under the community and the
+	 * street, and found by its own spelling on both engines; SQLite's LIKE also folds case. */
+	assert_int_equal(store_write(T.app.store, add_anna, (void *)"Anna Lee", &e), XF_OK);
+	assert_int_equal(SQL_INT("SELECT count(*) FROM people_name_chars WHERE person_id = ?"
+	                         " AND ch IN ('a', 'n', ' ', 'l', 'e')",
+	                         "i", anna),
+	                 10);
+	assert_int_equal(
+	    SQL_INT("SELECT count(*) FROM people_name_chars WHERE person_id = ?", "i", anna), 10);
+	assert_int_equal(search_ids(shequ, dazhi(), "Anna", 20, ids, 64), 1);
+	assert_int_equal(ids[0], anna);
+	assert_int_equal(search_ids(admin, street, "Lee", 20, ids, 64), 1);
+	same_as_by_path(shequ, dazhi(), "anna");
+	same_as_by_path(admin, street, "LEE");
+	if (!ts_postgres()) {
+		assert_int_equal(search_ids(shequ, dazhi(), "ANNA", 20, ids, 64), 1);
+		assert_int_equal(ids[0], anna);
+	}
+	/* A name too long is refused, and nothing is written. */
+	int64_t people = SQL_INT("SELECT count(*) FROM people", "");
+	char longname[300] = "";
+	for (int i = 0; i < 65; i++)
+		strcat(longname, "长");
+	assert_int_equal(store_write(T.app.store, add_anna, longname, &e), XF_EINVAL);
+	assert_string_equal(e.field, "name");
+	assert_int_equal(SQL_INT("SELECT count(*) FROM people", ""), people);
+	longname[64 * 3] = 0; /* 64 characters: taken */
+	if (store_write(T.app.store, add_anna, longname, &e) != XF_OK)
+		fail_msg("64 characters: %s", e.message);
+	assert_int_equal(
+	    SQL_INT("SELECT count(*) FROM people_name_chars WHERE person_id = ?", "i", anna), 2);
+}
+
 /* Party members without a branch, counted live for a community and each of its grids (one
  * walk through people_place below a street), against an independent count, before and after
  * a member loses their branch. */
@@ -954,6 +1113,7 @@ int main(void)
 	    cmocka_unit_test(test_coverage_is_computed_scoped_and_follows_the_data),
 	    cmocka_unit_test(test_street_and_above_come_from_the_rollup_with_its_time),
 	    cmocka_unit_test(test_a_community_search_walks_its_people_in_order),
+	    cmocka_unit_test(test_a_name_search_walks_one_of_its_characters),
 	    cmocka_unit_test(test_members_without_branch_are_counted_live),
 	};
 	return TS_RUN(tests, setup, teardown);

@@ -256,6 +256,28 @@ static void test_like_patterns_escape_the_wildcards(void **state)
 	assert_string_equal(tiny, "%a%");
 }
 
+static void test_fold_chars_keeps_each_character_once(void **state)
+{
+	char c[8][5];
+	assert_int_equal(str_fold_chars("王小王", c, 8), 2);
+	assert_string_equal(c[0], "王");
+	assert_string_equal(c[1], "小");
+	assert_int_equal(str_fold_chars("AnNa", c, 8), 2); /* ASCII folded, as LIKE folds */
+	assert_string_equal(c[0], "a");
+	assert_string_equal(c[1], "n");
+	assert_int_equal(str_fold_chars("Éé😀", c, 8), 3); /* beyond ASCII: kept as written */
+	assert_string_equal(c[0], "É");
+	assert_string_equal(c[2], "😀");
+	assert_int_equal(str_fold_chars("abcdef", c, 4), 4); /* at most max */
+	assert_string_equal(c[3], "d");
+	assert_int_equal(str_fold_chars("\xe4\xb8x", c, 8), 3); /* a cut sequence: byte by byte */
+	assert_int_equal((unsigned char)c[0][0], 0xe4);
+	assert_int_equal(c[0][1], 0);
+	assert_string_equal(c[2], "x");
+	assert_int_equal(str_fold_chars("", c, 8), 0);
+	assert_int_equal(str_fold_chars(NULL, c, 8), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -266,6 +288,7 @@ int main(void)
 	    cmocka_unit_test(test_url_decode_handles_escapes_and_refuses_bad_ones),
 	    cmocka_unit_test(test_parse_i64_is_strict),
 	    cmocka_unit_test(test_like_patterns_escape_the_wildcards),
+	    cmocka_unit_test(test_fold_chars_keeps_each_character_once),
 	    cmocka_unit_test(test_b64url_and_hex),
 	    cmocka_unit_test(test_json_shape_checks_name_the_problem),
 	    cmocka_unit_test(test_long_error_messages_are_cut_on_a_character_boundary),

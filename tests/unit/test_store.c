@@ -453,6 +453,88 @@ static void test_demo_city_has_the_real_tree(void **state)
 	db_close(db);
 }
 
+/* place_name() on SQLite: a reader reuses the names it has read only while nothing was
+ * written, by this process or any other connection; a transaction keeps its snapshot. */
+static const char *names_of(struct db *db, int64_t id, bool bare, char *out, size_t n)
+{
+	struct xf_err e;
+	/* As the people search calls it: in a statement that reads a table. */
+	struct db_stmt *st =
+	    bare ? db_prep(db, "SELECT place_name(?)", &e)
+	         : db_prep(db, "SELECT place_name(?) FROM meta WHERE key = 'schema_version'", &e);
+	assert_non_null(st);
+	db_bind_int(st, 1, id);
+	assert_int_equal(db_step(st, &e), DB_ROW);
+	snprintf(out, n, "%s", db_col_null(st, 0) ? "(null)" : db_col_text(st, 0));
+	db_reset(st);
+	return out;
+}
+
+static const char *name_of(struct db *db, int64_t id, char *out, size_t n)
+{
+	return names_of(db, id, false, out, n);
+}
+
+static void test_place_names_are_reused_only_while_nothing_changes(void **state)
+{
+	struct fx *f = *state;
+	struct db *w, *r, *other;
+	struct xf_err e;
+	char got[200];
+	assert_int_equal(db_open(f->db, DB_OPEN_WRITER, &w, &e), XF_OK);
+	assert_int_equal(db_open(f->db, DB_OPEN_READER | DB_OPEN_HOT, &r, &e), XF_OK);
+	assert_int_equal(db_open(f->db, DB_OPEN_WRITER, &other, &e), XF_OK);
+	assert_int_equal(db_run(w, &e,
+	                        "INSERT INTO places(id, kind, code, name, path, created_at) VALUES"
+	                        " (7, 'city', 'N-7', '旧名', '/7/', 0),"
+	                        " (7 + 16384, 'district', 'N-2', '同组', '/7/2/', 0),"
+	                        " (6 + 32768, 'district', 'N-3', '第三个', '/7/3/', 0)",
+	                        ""),
+	                 XF_OK);
+	/* Three names in one set of two: each read right, however they take turns. */
+	static const int64_t ids[] = {7, 7 + 16384, 7, 6 + 32768, 7 + 16384, 6 + 32768, 7, 7};
+	static const char *const want[] = {"旧名", "同组",   "旧名", "第三个",
+	                                   "同组", "第三个", "旧名", "旧名"};
+	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
+		assert_string_equal(name_of(r, ids[i], got, sizeof got), want[i]);
+	assert_string_equal(name_of(r, 99, got, sizeof got), "(null)");
+	/* Renamed by the writer: the reader's next statement sees the new name. */
+	assert_int_equal(db_run(w, &e, "UPDATE places SET name = '新名' WHERE id = 7", ""), XF_OK);
+	assert_string_equal(names_of(r, 7, true, got, sizeof got), "新名"); /* no transaction */
+	assert_string_equal(name_of(r, 7, got, sizeof got), "新名");
+	/* A write to anything else also ends the reuse; the name is read again, unchanged. */
+	assert_int_equal(db_run(other, &e, "INSERT INTO meta(key, value) VALUES ('t', 'x')", ""),
+	                 XF_OK);
+	assert_string_equal(name_of(r, 7, got, sizeof got), "新名");
+	/* Inside a read transaction the reader keeps its snapshot's name; after it, the new. */
+	assert_int_equal(db_begin(r, false, &e), XF_OK);
+	assert_string_equal(name_of(r, 7, got, sizeof got), "新名");
+	assert_int_equal(db_run(other, &e, "UPDATE places SET name = '第三' WHERE id = 7", ""),
+	                 XF_OK);
+	assert_string_equal(name_of(r, 7, got, sizeof got), "新名");
+	assert_int_equal(db_commit(r, &e), XF_OK);
+	assert_string_equal(name_of(r, 7, got, sizeof got), "第三");
+	/* A name longer than a slot holds is read every time, whole. */
+	char longname[301] = "";
+	for (int i = 0; i < 50; i++)
+		strcat(longname, "长");
+	assert_int_equal(
+	    db_run(other, &e, "UPDATE places SET name = ? WHERE id = 7", "t", longname), XF_OK);
+	assert_string_equal(name_of(r, 7, got, sizeof got), longname);
+	assert_string_equal(name_of(r, 7, got, sizeof got), longname);
+	/* The writer never reuses: its own uncommitted rename shows at once. */
+	assert_int_equal(db_begin(w, true, &e), XF_OK);
+	assert_string_equal(name_of(w, 7, got, sizeof got), longname);
+	assert_int_equal(db_run(w, &e, "UPDATE places SET name = '未提交' WHERE id = 7", ""),
+	                 XF_OK);
+	assert_string_equal(name_of(w, 7, got, sizeof got), "未提交");
+	db_rollback(w);
+	assert_string_equal(name_of(r, 7, got, sizeof got), longname);
+	db_close(other);
+	db_close(r);
+	db_close(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -475,6 +557,8 @@ int main(void)
 	        test_a_savepoints_journal_stays_in_memory_and_spills_safely, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_readers_cache_by_what_their_thread_does, setup,
 	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_place_names_are_reused_only_while_nothing_changes,
+	                                    setup, teardown),
 	    cmocka_unit_test(test_demo_city_has_the_real_tree),
 	};
 	return TS_RUN(tests, NULL, NULL);
