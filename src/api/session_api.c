@@ -435,7 +435,7 @@ int api_me(struct req *r)
 		return XF_OK;
 	}
 	struct db *db = store_reader(r->app->store, &r->err);
-	if (!db)
+	if (!db || auth_user_describe(db, &r->user, &r->err) != XF_OK)
 		return r->err.status;
 	json_t *prefs = load_prefs(db, r->user.id, &r->err);
 	if (!prefs)

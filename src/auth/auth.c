@@ -272,10 +272,8 @@ int auth_session_lookup(struct app *app, struct db *db, const char *token, struc
 	    "SELECT s.csrf, s.last_seen, s.expires_at, u.disabled, s.id, s.mfa_ok,"
 	    " u.id, u.username, u.display_name, coalesce(u.person_id, 0), u.must_change_password,"
 	    " u.totp_enabled, coalesce(g.id, 0), coalesce(g.role, ''), coalesce(g.place_id, 0),"
-	    " coalesce(p.name, ''), (SELECT count(*) FROM grants x WHERE x.user_id = u.id)"
-	    " FROM sessions s JOIN users u ON u.id = s.user_id"
-	    " LEFT JOIN grants g ON g.id = s.grant_id LEFT JOIN places p ON p.id = g.place_id"
-	    " WHERE s.token_hash = ?",
+	    " '', 0 FROM sessions s JOIN users u ON u.id = s.user_id"
+	    " LEFT JOIN grants g ON g.id = s.grant_id WHERE s.token_hash = ?",
 	    err);
 	if (!st)
 		return err->status;
@@ -297,6 +295,25 @@ int auth_session_lookup(struct app *app, struct db *db, const char *token, struc
 		return xf_fail(err, XF_EAUTH, "session_expired", "登录已过期，请重新登录");
 	memcpy(u->token_hash, hash, sizeof hash);
 	u->session_last_seen = last;
+	return XF_OK;
+}
+
+int auth_user_describe(struct db *db, struct xf_user *u, struct xf_err *err)
+{
+	struct db_stmt *st = db_prep(db,
+	                             "SELECT coalesce((SELECT name FROM places WHERE id = ?), ''),"
+	                             " (SELECT count(*) FROM grants WHERE user_id = ?)",
+	                             err);
+	if (!st)
+		return err->status;
+	db_bind_int(st, 1, u->place_id);
+	db_bind_int(st, 2, u->id);
+	int rc = db_step(st, err);
+	if (rc != DB_ROW)
+		return rc < 0 ? rc : XF_EDB;
+	snprintf(u->place_name, sizeof u->place_name, "%s", db_col_text(st, 0));
+	u->ngrants = (int)db_col_int(st, 1);
+	db_reset(st);
 	return XF_OK;
 }
 

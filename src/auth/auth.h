@@ -44,7 +44,9 @@ int auth_login_failed(struct db *db, int64_t user_id, int max_failures, int lock
 int auth_session_create(struct app *app, struct db *db, int64_t user_id, const char *ip,
                         const char *user_agent, bool mfa_ok, const char *replaces_token_hash,
                         char token[XF_TOKEN_CHARS], char csrf[XF_TOKEN_CHARS], struct xf_err *err);
-/* Resolve a cookie token. XF_EAUTH when unknown, expired, idle too long or disabled. */
+/* Resolve a cookie token. XF_EAUTH when unknown, expired, idle too long or disabled. Every
+ * request asks, so it leaves out what only GET /api/session shows: place_name and ngrants
+ * (auth_user_describe). */
 int auth_session_lookup(struct app *app, struct db *db, const char *token, struct xf_user *u,
                         struct xf_err *err);
 int auth_session_delete(struct db *db, const char *token_hash, struct xf_err *err);
@@ -55,6 +57,8 @@ void auth_session_touch(struct app *app, const struct xf_user *u);
 /* Switch the session's active grant to one the user holds. */
 int auth_session_set_grant(struct db *db, int64_t session_id, int64_t user_id, int64_t grant_id,
                            struct xf_err *err);
+/* Fill u's place_name (its grant's place) and ngrants (how many grants it holds). */
+int auth_user_describe(struct db *db, struct xf_user *u, struct xf_err *err);
 /* Load an account and its first grant (or grant_id when > 0). */
 int auth_user_load(struct db *db, int64_t id, int64_t grant_id, struct xf_user *u,
                    struct xf_err *err);

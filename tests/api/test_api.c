@@ -95,6 +95,17 @@ static void test_login_sets_httponly_cookie_and_me_answers(void **state)
 	    "jumin");
 	assert_true(json_is_true(json_object_get(r.json, "demo")));
 	hr_free(&r);
+	/* The session's own answer names the grant's place and counts the grants (the lookup
+	 * every request makes leaves them out). */
+	ts_login(&T, "shequ", DEMO_PW, hdrs, sizeof hdrs);
+	assert_int_equal(http_req(T.port, "GET", "/api/me", hdrs, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	u = json_object_get(r.json, "user");
+	assert_string_equal(json_string_value(json_object_get(u, "place_name")), "大智路社区");
+	assert_int_equal(json_integer_value(json_object_get(u, "grants")),
+	                 json_array_size(json_object_get(r.json, "grants")));
+	assert_true(json_integer_value(json_object_get(u, "grants")) >= 1);
+	hr_free(&r);
 }
 
 static void test_bad_credentials_get_401_and_leave_an_audit_row(void **state)
