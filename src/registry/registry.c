@@ -461,29 +461,42 @@ int registry_people_write(struct db *db, int64_t place_id, const char *q, int64_
                           struct jw *w, int64_t *next, struct xf_err *err)
 {
 	char lo[256], hi[256], like[200];
-	int rc = registry_subtree(db, place_id, lo, hi, err);
-	if (rc != XF_OK)
-		return rc;
 	str_like_pattern(like, sizeof like, q, true);
 	/* A community (no other community inside it) walks people_community in id order and
 	 * stops at the page (~0.2 ms instead of reading and sorting its ~12,000 people); a street
 	 * (none inside it) people_street, the same way (~44 ms a page before, through its
 	 * ~88,000 people's places); a district people_district (everyone in its subtree carries
-	 * its id). */
+	 * its id). The place's path comes with the plan (its subtree as registry_subtree gives
+	 * it: one statement, not two). */
 	enum { BY_PLACES = 0, BY_COMMUNITY = 1, BY_DISTRICT = 2, BY_STREET = 3 };
 	int64_t plan = BY_PLACES; /* the query answers one of these */
-	if ((rc = db_int(db, err, &plan,
-	                 "SELECT CASE WHEN p.kind IN ('community', 'street') AND NOT EXISTS"
-	                 " (SELECT 1 FROM places c WHERE c.kind = p.kind AND c.path > p.path"
-	                 " AND c.path < ?) THEN (CASE p.kind WHEN 'community' THEN 1 ELSE 3 END)"
-	                 " WHEN p.kind = 'district' THEN 2 ELSE 0 END FROM places p"
-	                 " WHERE p.id = ?",
-	                 "ti", hi, place_id)) != XF_OK)
+	struct db_stmt *pst =
+	    db_prep(db,
+	            "SELECT p.path, CASE WHEN p.kind IN ('community', 'street') AND NOT EXISTS"
+	            " (SELECT 1 FROM places c WHERE c.kind = p.kind AND c.path > p.path"
+	            " AND c.path < substr(p.path, 1, length(p.path) - 1) || '0')"
+	            " THEN (CASE p.kind WHEN 'community' THEN 1 ELSE 3 END)"
+	            " WHEN p.kind = 'district' THEN 2 ELSE 0 END FROM places p WHERE p.id = ?",
+	            err);
+	if (!pst)
+		return err->status;
+	db_bind_int(pst, 1, place_id);
+	int rc = db_step(pst, err);
+	if (rc < 0)
 		return rc;
+	if (rc == DB_DONE)
+		return xf_fail(err, XF_ENOTFOUND, "not_found", "没有这个地点");
+	snprintf(lo, sizeof lo, "%s", db_col_text(pst, 0));
+	plan = db_col_int(pst, 1);
+	db_reset(pst);
+	snprintf(hi, sizeof hi, "%s", lo); /* '/' sorts just before '0' */
+	if (*hi)
+		hi[strlen(hi) - 1] = '0';
 	/* A community's or a street's search for a name walks one of its characters in
 	 * people_name_chars: for 张, the page's people and no others (~470 names checked
 	 * before); for more characters, the one fewest there have, each name then checked whole.
-	 * Counting stops at a bound: past it, any will do. */
+	 * Counting stops at a bound (past it, any will do), and at a character at most 100
+	 * people have (few enough to check). */
 	char chars[16][5], *ch = NULL;
 	size_t nch = (plan == BY_COMMUNITY || plan == BY_STREET) ? str_fold_chars(q, chars, 16) : 0;
 	for (size_t i = 0, least = SIZE_MAX; i < nch; i++) {
@@ -498,8 +511,8 @@ int registry_people_write(struct db *db, int64_t place_id, const char *q, int64_
 			least = (size_t)have;
 			ch = chars[i];
 		}
-		if (!least)
-			break; /* nobody here has it */
+		if (least <= 100)
+			break; /* nobody here has it, or few enough to check */
 	}
 	/* Each person's place by name: SQLite's place_name(), which keeps the names a reader
 	 * has read until the database changes (src/store/sqlite.c: 59 µs a city search → ~45),
