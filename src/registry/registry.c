@@ -99,14 +99,19 @@ int registry_subtree(struct db *db, int64_t place_id, char lo[256], char hi[256]
 		return rc;
 	if (rc == DB_DONE)
 		return xf_fail(err, XF_ENOTFOUND, "not_found", "没有这个地点");
-	snprintf(lo, 256, "%s", db_col_text(st, 0));
+	registry_path_bounds(db_col_text(st, 0), lo, hi);
 	db_reset(st);
+	return XF_OK;
+}
+
+void registry_path_bounds(const char *path, char lo[256], char hi[256])
+{
 	/* Every descendant's path starts with lo ("/1/4/"); '/' sorts just before '0'. */
+	snprintf(lo, 256, "%s", path);
 	snprintf(hi, 256, "%s", lo);
 	size_t n = strlen(hi);
 	if (n)
 		hi[n - 1] = '0';
-	return XF_OK;
 }
 
 bool registry_subtree_wide(const char *lo)
@@ -486,12 +491,9 @@ int registry_people_write(struct db *db, int64_t place_id, const char *q, int64_
 		return rc;
 	if (rc == DB_DONE)
 		return xf_fail(err, XF_ENOTFOUND, "not_found", "没有这个地点");
-	snprintf(lo, sizeof lo, "%s", db_col_text(pst, 0));
+	registry_path_bounds(db_col_text(pst, 0), lo, hi);
 	plan = db_col_int(pst, 1);
 	db_reset(pst);
-	snprintf(hi, sizeof hi, "%s", lo); /* '/' sorts just before '0' */
-	if (*hi)
-		hi[strlen(hi) - 1] = '0';
 	/* A community's or a street's search for a name walks one of its characters in
 	 * people_name_chars: for 张, the page's people and no others (~470 names checked
 	 * before); for more characters, the one fewest there have, each name then checked whole.

@@ -24,6 +24,9 @@ int registry_subtree(struct db *db, int64_t place_id, char lo[256], char hi[256]
                      struct xf_err *err);
 /* Is the subtree starting at lo the city's or a district's (hundreds of thousands of places)?
  * Then a query drives from its table and checks each row's place; below, from the places. */
+/* A place's subtree from its path: [lo, hi), hi being the path with its last "/" turned
+ * into "0" (registry_subtree without the query). */
+void registry_path_bounds(const char *path, char lo[256], char hi[256]);
 bool registry_subtree_wide(const char *lo);
 /* The place itself or its nearest ancestor that is a community, and a street (one walk up;
  * 0 where there is none): what a person entered there carries. */
