@@ -244,14 +244,14 @@ static int case_in_from(struct db *db, struct req *r, json_t *o, const char *bat
 }
 
 /* The answer is the case card, written as JSON text (a read, a creation, an action). */
-static int card_answer(struct db *db, struct req *r, int64_t id, int64_t now, int status,
-                       struct xf_err *err)
+static int card_answer(struct db *db, struct req *r, int64_t id, const struct case_actor *a,
+                       int64_t now, int status, struct xf_err *err)
 {
 	struct buf b;
 	struct jw w;
 	buf_init(&b);
 	jw_init(&w, &b);
-	int rc = cases_card_write(db, id, now, &w, err);
+	int rc = cases_card_write(db, id, a, now, &w, err);
 	if (rc == XF_OK)
 		resp_take_json_text(r, status, &b);
 	buf_free(&b);
@@ -268,7 +268,7 @@ static int create_write(struct db *db, struct req *r, struct xf_err *err)
 		rc = cases_create(db, &in, &id, &existing, err);
 	if (rc != XF_OK)
 		return rc;
-	if ((rc = card_answer(db, r, id, in.now, existing ? 200 : 201, err)) != XF_OK)
+	if ((rc = card_answer(db, r, id, NULL, in.now, existing ? 200 : 201, err)) != XF_OK)
 		return rc;
 	snprintf(r->audit_object, sizeof r->audit_object, "cases/%lld", (long long)id);
 	return XF_OK;
@@ -404,8 +404,8 @@ int api_case_get(struct req *r)
 	struct db *db = reader(r);
 	struct case_actor a;
 	cases_actor_from_user(&r->user, &a);
-	if (!db || cases_can_read(db, r->params[0], &a, &r->err) != XF_OK ||
-	    card_answer(db, r, r->params[0], clock_now(), 200, &r->err) != XF_OK)
+	/* The card's own row decides who may read it (one statement fewer than asking first). */
+	if (!db || card_answer(db, r, r->params[0], &a, clock_now(), 200, &r->err) != XF_OK)
 		return r->err.status;
 	return XF_OK;
 }
@@ -447,7 +447,7 @@ static int action_write(struct db *db, struct req *r, struct xf_err *err)
 	cases_actor_from_user(&r->user, &a);
 	int64_t now = clock_now();
 	int rc = cases_act(db, r->params[0], action, r->json, &a, now, err);
-	if (rc != XF_OK || (rc = card_answer(db, r, r->params[0], now, 200, err)) != XF_OK)
+	if (rc != XF_OK || (rc = card_answer(db, r, r->params[0], NULL, now, 200, err)) != XF_OK)
 		return rc;
 	snprintf(r->audit_object, sizeof r->audit_object, "cases/%lld", (long long)r->params[0]);
 	return XF_OK;

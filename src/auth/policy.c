@@ -175,6 +175,12 @@ int authz_in_subtree(struct db *db, int64_t scope_place_id, int64_t place_id, bo
 	return XF_OK;
 }
 
+bool authz_path_inside(const char *scope_path, const char *place_path)
+{
+	size_t n = strlen(scope_path);
+	return n && strncmp(place_path, scope_path, n) == 0;
+}
+
 int authz_check(struct db *db, const struct xf_user *u, const char *perm, int64_t place_id,
                 struct xf_err *err)
 {

@@ -31,5 +31,9 @@ int authz_check(struct db *db, const struct xf_user *u, const char *perm, int64_
 /* Is `place_id` inside the subtree of `scope_place_id`? */
 int authz_in_subtree(struct db *db, int64_t scope_place_id, int64_t place_id, bool *inside,
                      struct xf_err *err);
+/* The same answer from the two places' paths, for a caller that has read them with its own
+ * query (no statement of its own): the place's path starts with the scope's ("/1/4844/"
+ * holds "/1/4844/8261/"). No scope (an empty path) holds nothing. */
+bool authz_path_inside(const char *scope_path, const char *place_path);
 
 #endif

@@ -398,55 +398,72 @@ static bool is_assignee(const struct case_actor *a, const struct crow *c)
 	return a->person_id && a->person_id == c->assignee_person;
 }
 
-/* What deciding who may read a case needs, and nothing else: every case read asks (a full
- * load also joins its category and tier and copies four texts). */
-static int load_access(struct db *db, int64_t id, struct crow *c, struct xf_err *err)
+/* Who may read a case, from what a read loaded: the case's access columns and the paths of
+ * its place, its handling place and the actor's scope (so no query but a delegate's). */
+static int decide_read(struct db *db, const struct case_actor *a, const struct crow *c,
+                       const char *scope, const char *place, const char *handling,
+                       struct xf_err *err)
 {
-	struct db_stmt *st =
-	    db_prep(db,
-	            "SELECT place_id, handling_place_id, coalesce(reporter_user_id, 0),"
-	            " coalesce(reporter_person_id, 0), coalesce(studio_org_id, 0),"
-	            " coalesce(assignee_person_id, 0), coalesce(source_token_id, 0)"
-	            " FROM cases WHERE id = ?",
-	            err);
-	if (!st)
-		return err->status;
-	db_bind_int(st, 1, id);
-	int rc = db_step(st, err);
-	if (rc != DB_ROW)
-		return rc < 0 ? rc : xf_fail(err, XF_ENOTFOUND, "not_found", "没有这个诉求");
-	*c = (struct crow){.id = id,
-	                   .place = db_col_int(st, 0),
-	                   .handling = db_col_int(st, 1),
-	                   .reporter_user = db_col_int(st, 2),
-	                   .reporter_person = db_col_int(st, 3),
-	                   .studio = db_col_int(st, 4),
-	                   .assignee_person = db_col_int(st, 5),
-	                   .source_token = db_col_int(st, 6)};
-	db_reset(st);
-	return XF_OK;
-}
-
-int cases_can_read(struct db *db, int64_t id, const struct case_actor *a, struct xf_err *err)
-{
-	struct crow c = {0};
-	int rc = load_access(db, id, &c, err);
-	if (rc != XF_OK)
-		return rc;
 	if (a->is_token) {
-		if (a->token_id && a->token_id == c.source_token)
+		if (a->token_id && a->token_id == c->source_token)
 			return XF_OK;
 		return xf_fail(err, XF_ENOTFOUND, "not_found", "没有这个诉求");
 	}
-	if (is_reporter(a, &c) || is_assignee(a, &c) || is_delegate(db, a, &c))
+	if (is_reporter(a, c) || is_assignee(a, c) || is_delegate(db, a, c))
 		return XF_OK;
 	if (policy_allows(a->role, "cases.handle") || policy_allows(a->role, "cases.report")) {
-		if (inside(db, a->place_id, c.place) || inside(db, a->place_id, c.handling))
+		if (a->place_id > 0 &&
+		    (authz_path_inside(scope, place) || authz_path_inside(scope, handling)))
 			return XF_OK;
 		return xf_fail(err, XF_EPERM, "out_of_scope", "该诉求不在您的管辖范围内");
 	}
 	/* Residents learn nothing about other people's cases, not even that they exist. */
 	return xf_fail(err, XF_ENOTFOUND, "not_found", "没有这个诉求");
+}
+
+/* The columns deciding who may read a case, at the end of a statement whose cases are c,
+ * whose place is p and handling place h: the statement's first parameter is the actor's
+ * scope (its place's id). */
+#define ACCESS_COLS                                                                                \
+	" c.place_id, c.handling_place_id, coalesce(c.reporter_user_id, 0),"                       \
+	" coalesce(c.reporter_person_id, 0), coalesce(c.studio_org_id, 0),"                        \
+	" coalesce(c.assignee_person_id, 0), coalesce(c.source_token_id, 0), p.path, h.path,"      \
+	" coalesce((SELECT s.path FROM places s WHERE s.id = ?), '')"
+#define ACCESS_NCOLS 10
+
+/* Decide from the ACCESS_COLS starting at column `at` of a statement on its row. */
+static int access_from_row(struct db *db, struct db_stmt *st, int at, int64_t id,
+                           const struct case_actor *a, struct xf_err *err)
+{
+	struct crow c = {.id = id,
+	                 .place = db_col_int(st, at),
+	                 .handling = db_col_int(st, at + 1),
+	                 .reporter_user = db_col_int(st, at + 2),
+	                 .reporter_person = db_col_int(st, at + 3),
+	                 .studio = db_col_int(st, at + 4),
+	                 .assignee_person = db_col_int(st, at + 5),
+	                 .source_token = db_col_int(st, at + 6)};
+	return decide_read(db, a, &c, db_col_text(st, at + 9), db_col_text(st, at + 7),
+	                   db_col_text(st, at + 8), err);
+}
+
+int cases_can_read(struct db *db, int64_t id, const struct case_actor *a, struct xf_err *err)
+{
+	struct db_stmt *st = db_prep(db,
+	                             "SELECT" ACCESS_COLS " FROM cases c JOIN places p ON p.id ="
+	                             " c.place_id JOIN places h ON h.id = c.handling_place_id"
+	                             " WHERE c.id = ?",
+	                             err);
+	if (!st)
+		return err->status;
+	db_bind_int(st, 1, a->place_id);
+	db_bind_int(st, 2, id);
+	int rc = db_step(st, err);
+	if (rc != DB_ROW)
+		return rc < 0 ? rc : xf_fail(err, XF_ENOTFOUND, "not_found", "没有这个诉求");
+	rc = access_from_row(db, st, 0, id, a, err);
+	db_reset(st);
+	return rc;
 }
 
 /* ---- photos ---- */
@@ -1253,7 +1270,8 @@ static void ref_or_null(struct jw *w, const char *key, const char *type, int64_t
 	" FROM cases c JOIN case_categories k ON k.code = c.category JOIN places p ON p.id ="      \
 	" c.place_id JOIN places h ON h.id = c.handling_place_id"
 
-int cases_card_write(struct db *db, int64_t id, int64_t now, struct jw *w, struct xf_err *err)
+int cases_card_write(struct db *db, int64_t id, const struct case_actor *a, int64_t now,
+                     struct jw *w, struct xf_err *err)
 {
 	struct db_stmt *st = db_prep(
 	    db,
@@ -1266,17 +1284,23 @@ int cases_card_write(struct db *db, int64_t id, int64_t now, struct jw *w, struc
 	    " coalesce(c.accepted_at, 0), coalesce(c.replied_at, 0), coalesce(c.closed_at, 0),"
 	    " c.sampled, coalesce(c.followup_outcome, ''), coalesce(c.community_id, 0),"
 	    " c.handling_place_id, (SELECT count(*) FROM case_photos f WHERE f.case_id = "
-	    "c.id)" BRIEF_FROM
+	    "c.id)," ACCESS_COLS BRIEF_FROM
 	    " LEFT JOIN people rp ON rp.id = c.reporter_person_id LEFT JOIN orgs so ON so.id ="
 	    " c.studio_org_id LEFT JOIN people ap ON ap.id = c.assignee_person_id LEFT JOIN orgs ao"
 	    " ON ao.id = c.assignee_org_id WHERE c.id = ?",
 	    err);
 	if (!st)
 		return err->status;
-	db_bind_int(st, 1, id);
+	db_bind_int(st, 1, a ? a->place_id : 0);
+	db_bind_int(st, 2, id);
 	int rc = db_step(st, err);
 	if (rc != DB_ROW)
 		return rc < 0 ? rc : xf_fail(err, XF_ENOTFOUND, "not_found", "没有这个诉求");
+	/* Who may read it, from the same row (the columns after the card's 38). */
+	if (a && (rc = access_from_row(db, st, 38, id, a, err)) != XF_OK) {
+		db_reset(st);
+		return rc;
+	}
 	jw_obj(w);
 	brief_write(w, st, now);
 	int b = 13;
@@ -1355,12 +1379,11 @@ int cases_card_write(struct db *db, int64_t id, int64_t now, struct jw *w, struc
 		jw_key(w, "at");
 		jw_int(w, db_col_int(st, 9));
 		str_or_null(w, "on_behalf_of", db_col_text(st, 5));
-		/* The detail is JSON text we stored; parsed, so a damaged row answers null rather
-		 * than breaking the answer. */
-		json_t *d = *db_col_text(st, 8) ? json_loads(db_col_text(st, 8), 0, NULL) : NULL;
+		/* The detail is JSON text we stored: copied when it is what the writer would write
+		 * for it, else parsed, so a damaged row answers null rather than breaking the
+		 * answer. */
 		jw_key(w, "detail");
-		jw_value(w, d);
-		json_decref(d);
+		jw_json_text(w, db_col_text(st, 8));
 		jw_end_obj(w);
 	}
 	if (rc < 0)

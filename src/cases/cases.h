@@ -64,9 +64,12 @@ int cases_photo_get(struct db *db, int64_t id, int n, const struct case_actor *a
                     struct buf *out, struct xf_err *err);
 
 /* The case with its timeline and suggested duplicates, written as JSON text (what
- * GET /api/cases/{id}, a creation and every action answer; no tree). */
+ * GET /api/cases/{id}, a creation and every action answer; no tree). With an actor, first
+ * decides from the card's own row as cases_can_read does (nothing written when refused);
+ * NULL: the caller has decided. */
 struct jw;
-int cases_card_write(struct db *db, int64_t id, int64_t now, struct jw *w, struct xf_err *err);
+int cases_card_write(struct db *db, int64_t id, const struct case_actor *a, int64_t now,
+                     struct jw *w, struct xf_err *err);
 
 struct case_filter {
 	int64_t place_id;   /* 0: the actor's area */

@@ -22,9 +22,54 @@ static inline bool word_needs_escape(uint64_t w)
 	return (((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((bs - ones) & ~bs)) & highs;
 }
 
+/* Does any byte of s need an escape? */
+static inline bool needs_escape(const char *s, size_t n)
+{
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		if (word_needs_escape(w))
+			return true;
+	}
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c == '"' || c == '\\')
+			return true;
+	}
+	return false;
+}
+
+/* Room for n more bytes (and the NUL) at b->data + b->len. */
+static inline char *room(struct buf *b, size_t n)
+{
+	if (b->len + n + 1 > b->cap)
+		buf_reserve(b, n);
+	return b->data + b->len;
+}
+
+/* s in quotes, with a suffix byte when suffix is not 0: what nearly every string and key is
+ * (nothing to escape), written with one reservation and one copy. */
+static inline void put_plain(struct buf *b, const char *s, size_t n, char suffix)
+{
+	char *p = room(b, n + 3);
+	*p++ = '"';
+	memcpy(p, s, n);
+	p += n;
+	*p++ = '"';
+	if (suffix)
+		*p++ = suffix;
+	*p = 0;
+	b->len = (size_t)(p - b->data);
+}
+
 static void put_string(struct buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
+	if (!needs_escape(s, n)) {
+		put_plain(b, s, n, 0);
+		return;
+	}
 	buf_putc(b, '"');
 	size_t run = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -286,11 +331,15 @@ void jw_members(struct jw *w, const char *text, size_t len)
 	buf_append(w->b, text, len);
 }
 
-void jw_key(struct jw *w, const char *k)
+void jw_key_n(struct jw *w, const char *k, size_t n)
 {
 	sep(w);
-	put_string(w->b, k, strlen(k));
-	buf_putc(w->b, ':');
+	if (!needs_escape(k, n)) {
+		put_plain(w->b, k, n, ':');
+	} else {
+		put_string(w->b, k, n);
+		buf_putc(w->b, ':');
+	}
 	w->after_key = true;
 }
 
@@ -338,6 +387,188 @@ void jw_value(struct jw *w, const json_t *v)
 		put_value(w->b, v);
 	else
 		buf_append(w->b, "null", 4);
+}
+
+/* ---- stored JSON text ---- */
+
+/* Is s[*i…] one value exactly as put_value writes what jansson parses from it? Compact (no
+ * white space), objects and arrays (nested at most 32 deep, at most 16 keys an object, no key
+ * twice), strings in UTF-8 with only the escapes put_string makes, integers in int64's range
+ * with no leading zero, true, false, null — no reals (jw writes some shorter than they were
+ * stored). Anything else is not "canonical", and is parsed instead: this only ever decides
+ * between two ways of writing the same answer. */
+static bool canon_value(const char *s, size_t n, size_t *i, int depth);
+
+static bool canon_string(const char *s, size_t n, size_t *i, size_t *start, size_t *len)
+{
+	if (*i >= n || s[*i] != '"')
+		return false;
+	size_t k = ++*i;
+	*start = k;
+	while (k < n && s[k] != '"') {
+		unsigned char c = (unsigned char)s[k];
+		if (c < 0x20)
+			return false;
+		if (c != '\\') {
+			k++;
+			continue;
+		}
+		if (k + 1 >= n)
+			return false;
+		char e = s[k + 1];
+		if (e == '"' || e == '\\' || e == 'b' || e == 'f' || e == 'n' || e == 'r' ||
+		    e == 't') {
+			k += 2;
+			continue;
+		}
+		/* \u00XX with upper-case hex for the other control characters, as put_string. */
+		static const char hex[] = "0123456789ABCDEF";
+		if (e != 'u' || k + 6 > n || s[k + 2] != '0' || s[k + 3] != '0' ||
+		    (s[k + 4] != '0' && s[k + 4] != '1') || !strchr(hex, s[k + 5]) || !s[k + 5])
+			return false;
+		unsigned v =
+		    (unsigned)(s[k + 4] - '0') * 16 + (unsigned)(strchr(hex, s[k + 5]) - hex);
+		/* \u0000 jansson refuses; the five above have their own escape. */
+		if (v == 0 || v == '\b' || v == '\f' || v == '\n' || v == '\r' || v == '\t')
+			return false;
+		k += 6;
+	}
+	if (k >= n || !utf8_valid(s + *start, k - *start))
+		return false;
+	*len = k - *start;
+	*i = k + 1;
+	return true;
+}
+
+static bool canon_integer(const char *s, size_t n, size_t *i)
+{
+	size_t k = *i;
+	bool neg = k < n && s[k] == '-';
+	if (neg)
+		k++;
+	if (k >= n || s[k] < '0' || s[k] > '9')
+		return false;
+	if (s[k] == '0') {
+		if (neg)
+			return false; /* -0: jansson writes 0 */
+		k++;
+	} else {
+		unsigned long long v = 0;
+		for (; k < n && s[k] >= '0' && s[k] <= '9'; k++) {
+			unsigned d = (unsigned)(s[k] - '0');
+			if (v > (9223372036854775808ull - d) / 10)
+				return false;
+			v = v * 10 + d;
+		}
+		if (!neg && v > 9223372036854775807ull)
+			return false;
+	}
+	if (k < n && (s[k] == '.' || s[k] == 'e' || s[k] == 'E' || (s[k] >= '0' && s[k] <= '9')))
+		return false; /* a real, or a leading zero */
+	*i = k;
+	return true;
+}
+
+static bool canon_value(const char *s, size_t n, size_t *i, int depth)
+{
+	if (*i >= n || depth > 32)
+		return false;
+	size_t start, len;
+	switch (s[*i]) {
+	case '{': {
+		size_t keys[16][2];
+		int nk = 0;
+		++*i;
+		if (*i < n && s[*i] == '}') {
+			++*i;
+			return true;
+		}
+		for (;;) {
+			if (nk == 16 || !canon_string(s, n, i, &start, &len))
+				return false;
+			for (int k = 0; k < nk; k++)
+				if (keys[k][1] == len &&
+				    memcmp(s + keys[k][0], s + start, len) == 0)
+					return false;
+			keys[nk][0] = start;
+			keys[nk++][1] = len;
+			if (*i >= n || s[*i] != ':')
+				return false;
+			++*i;
+			if (!canon_value(s, n, i, depth + 1))
+				return false;
+			if (*i < n && s[*i] == ',') {
+				++*i;
+				continue;
+			}
+			if (*i < n && s[*i] == '}') {
+				++*i;
+				return true;
+			}
+			return false;
+		}
+	}
+	case '[':
+		++*i;
+		if (*i < n && s[*i] == ']') {
+			++*i;
+			return true;
+		}
+		for (;;) {
+			if (!canon_value(s, n, i, depth + 1))
+				return false;
+			if (*i < n && s[*i] == ',') {
+				++*i;
+				continue;
+			}
+			if (*i < n && s[*i] == ']') {
+				++*i;
+				return true;
+			}
+			return false;
+		}
+	case '"':
+		return canon_string(s, n, i, &start, &len);
+	case 't':
+		if (n - *i >= 4 && memcmp(s + *i, "true", 4) == 0) {
+			*i += 4;
+			return true;
+		}
+		return false;
+	case 'f':
+		if (n - *i >= 5 && memcmp(s + *i, "false", 5) == 0) {
+			*i += 5;
+			return true;
+		}
+		return false;
+	case 'n':
+		if (n - *i >= 4 && memcmp(s + *i, "null", 4) == 0) {
+			*i += 4;
+			return true;
+		}
+		return false;
+	default:
+		return canon_integer(s, n, i);
+	}
+}
+
+bool jw_canonical(const char *text, size_t n)
+{
+	size_t i = 0;
+	return n && (text[0] == '{' || text[0] == '[') && canon_value(text, n, &i, 0) && i == n;
+}
+
+void jw_json_text(struct jw *w, const char *text)
+{
+	size_t n = text ? strlen(text) : 0;
+	if (jw_canonical(text, n)) {
+		sep(w);
+		buf_append(w->b, text, n);
+		return;
+	}
+	json_t *v = n ? json_loadb(text, n, 0, NULL) : NULL;
+	jw_value(w, v);
+	json_decref(v);
 }
 
 int jw_tree(struct buf *b, int rc, json_t **out, struct xf_err *err)

@@ -1,6 +1,7 @@
 #include "str.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,11 +10,28 @@ bool utf8_valid(const char *str, size_t n)
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
 	while (i < n) {
+		/* Eight ASCII bytes at a time while none is NUL or above 0x7F. */
+		while (i + 8 <= n) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			if ((w | ((w - 0x0101010101010101ull) & ~w)) & 0x8080808080808080ull)
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
 		unsigned c = s[i];
 		if (c == 0)
 			return false;
 		if (c < 0x80) {
 			i++;
+			continue;
+		}
+		/* The common case in Chinese text, a three-byte character outside U+D800…U+DFFF
+		 * that is not overlong: E1…EC and EE…EF with two continuation bytes. */
+		if (c >= 0xE1 && c != 0xED && c <= 0xEF && n - i >= 3 &&
+		    (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
+			i += 3;
 			continue;
 		}
 		size_t len;

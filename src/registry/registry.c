@@ -1,4 +1,5 @@
 #include "registry.h"
+#include "../auth/policy.h"
 #include "../core/jw.h"
 #include "../core/str.h"
 
@@ -462,8 +463,8 @@ int registry_org_json(struct db *db, int64_t id, json_t **out, struct xf_err *er
 	return XF_OK;
 }
 
-int registry_people_write(struct db *db, int64_t place_id, const char *q, int64_t after, int limit,
-                          struct jw *w, int64_t *next, struct xf_err *err)
+int registry_people_write(struct db *db, int64_t scope, int64_t place_id, const char *q,
+                          int64_t after, int limit, struct jw *w, int64_t *next, struct xf_err *err)
 {
 	char lo[256], hi[256], like[200];
 	str_like_pattern(like, sizeof like, q, true);
@@ -472,7 +473,7 @@ int registry_people_write(struct db *db, int64_t place_id, const char *q, int64_
 	 * (none inside it) people_street, the same way (~44 ms a page before, through its
 	 * ~88,000 people's places); a district people_district (everyone in its subtree carries
 	 * its id). The place's path comes with the plan (its subtree as registry_subtree gives
-	 * it: one statement, not two). */
+	 * it) and the scope's path with it, so that one statement decides all three. */
 	enum { BY_PLACES = 0, BY_COMMUNITY = 1, BY_DISTRICT = 2, BY_STREET = 3 };
 	int64_t plan = BY_PLACES; /* the query answers one of these */
 	struct db_stmt *pst =
@@ -481,16 +482,23 @@ int registry_people_write(struct db *db, int64_t place_id, const char *q, int64_
 	            " (SELECT 1 FROM places c WHERE c.kind = p.kind AND c.path > p.path"
 	            " AND c.path < substr(p.path, 1, length(p.path) - 1) || '0')"
 	            " THEN (CASE p.kind WHEN 'community' THEN 1 ELSE 3 END)"
-	            " WHEN p.kind = 'district' THEN 2 ELSE 0 END FROM places p WHERE p.id = ?",
+	            " WHEN p.kind = 'district' THEN 2 ELSE 0 END,"
+	            " coalesce((SELECT s.path FROM places s WHERE s.id = ?), '')"
+	            " FROM places p WHERE p.id = ?",
 	            err);
 	if (!pst)
 		return err->status;
-	db_bind_int(pst, 1, place_id);
+	db_bind_int(pst, 1, scope);
+	db_bind_int(pst, 2, place_id);
 	int rc = db_step(pst, err);
 	if (rc < 0)
 		return rc;
-	if (rc == DB_DONE)
-		return xf_fail(err, XF_ENOTFOUND, "not_found", "没有这个地点");
+	/* As authz_check: a place that is not there is outside every scope (not "not found":
+	 * nobody learns which ids exist). */
+	if (rc == DB_DONE || !authz_path_inside(db_col_text(pst, 2), db_col_text(pst, 0))) {
+		db_reset(pst);
+		return xf_fail(err, XF_EPERM, "out_of_scope", "该对象不在您的管辖范围内");
+	}
 	registry_path_bounds(db_col_text(pst, 0), lo, hi);
 	plan = db_col_int(pst, 1);
 	db_reset(pst);
@@ -619,14 +627,16 @@ int registry_people_write(struct db *db, int64_t place_id, const char *q, int64_
 	return XF_OK;
 }
 
-int registry_people_json(struct db *db, int64_t place_id, const char *q, int64_t after, int limit,
-                         json_t **items, int64_t *next, struct xf_err *err)
+int registry_people_json(struct db *db, int64_t scope, int64_t place_id, const char *q,
+                         int64_t after, int limit, json_t **items, int64_t *next,
+                         struct xf_err *err)
 {
 	struct buf b;
 	struct jw w;
 	buf_init(&b);
 	jw_init(&w, &b);
-	return jw_tree(&b, registry_people_write(db, place_id, q, after, limit, &w, next, err),
+	return jw_tree(&b,
+	               registry_people_write(db, scope, place_id, q, after, limit, &w, next, err),
 	               items, err);
 }
 

@@ -55,12 +55,16 @@ int registry_search_json(struct db *db, int64_t within, const char *q, const cha
 int registry_lines_json(struct db *db, int64_t place_id, json_t **out, struct xf_err *err);
 int registry_org_json(struct db *db, int64_t id, json_t **out, struct xf_err *err);
 int registry_org_place(struct db *db, int64_t id, int64_t *place_id, struct xf_err *err);
-/* People in a subtree whose name contains q (masked), keyset by id. */
-int registry_people_json(struct db *db, int64_t place_id, const char *q, int64_t after, int limit,
-                         json_t **items, int64_t *next, struct xf_err *err);
+/* People in a subtree whose name contains q (masked), keyset by id. The place must lie in
+ * the scope's subtree (the actor's place; XF_EPERM "out_of_scope" otherwise, also for a place
+ * that does not exist), decided by the search's own first statement. */
+int registry_people_json(struct db *db, int64_t scope, int64_t place_id, const char *q,
+                         int64_t after, int limit, json_t **items, int64_t *next,
+                         struct xf_err *err);
 /* The same written as a JSON array (the people page, with no tree). */
-int registry_people_write(struct db *db, int64_t place_id, const char *q, int64_t after, int limit,
-                          struct jw *w, int64_t *next, struct xf_err *err);
+int registry_people_write(struct db *db, int64_t scope, int64_t place_id, const char *q,
+                          int64_t after, int limit, struct jw *w, int64_t *next,
+                          struct xf_err *err);
 /* A person's positions across organisations (交叉任职) and party membership. */
 int registry_person_card(struct db *db, int64_t person_id, json_t *person, struct xf_err *err);
 

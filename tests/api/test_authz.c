@@ -1560,9 +1560,24 @@ static void test_every_route_for_every_role_inside_and_outside_scope(void **stat
 	assert_int_equal(wrong, 0);
 }
 
+/* A scope holds a place by paths as authz_in_subtree decides it: itself and below, not a
+ * sibling whose id starts with the same digits, and no scope (an empty path) holds nothing. */
+static void test_a_path_inside_a_scope(void **state)
+{
+	assert_true(authz_path_inside("/1/", "/1/"));
+	assert_true(authz_path_inside("/1/", "/1/4844/8261/"));
+	assert_true(authz_path_inside("/1/4844/", "/1/4844/8261/9058/"));
+	assert_false(authz_path_inside("/1/4844/", "/1/48441/"));
+	assert_false(authz_path_inside("/1/4844/", "/1/"));
+	assert_false(authz_path_inside("/1/4844/8261/", "/1/4844/"));
+	assert_false(authz_path_inside("", "/1/"));
+	assert_false(authz_path_inside("", ""));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_a_path_inside_a_scope),
 	    cmocka_unit_test(test_every_route_has_a_matrix_row_and_every_row_a_route),
 	    cmocka_unit_test(test_every_route_for_every_role_inside_and_outside_scope),
 	};

@@ -190,7 +190,20 @@ static void test_people_lists_are_scoped_masked_and_paged(void **state)
 	get(shequ2, path, 403, &r);
 	assert_string_equal(hr_error_code(&r), "out_of_scope");
 	hr_free(&r);
+	/* A place that does not exist answers as one outside the scope, for a search and an
+	 * export alike (nobody learns which ids exist). */
+	get(shequ, "/api/people?place=987654321", 403, &r);
+	assert_string_equal(hr_error_code(&r), "out_of_scope");
+	hr_free(&r);
+	get(shequ, "/api/people?place=987654321&format=csv", 403, &r);
+	assert_string_equal(hr_error_code(&r), "out_of_scope");
+	hr_free(&r);
+	snprintf(path, sizeof path, "/api/people?place=%lld&format=csv", (long long)dazhi());
+	get(shequ2, path, 403, &r);
+	assert_string_equal(hr_error_code(&r), "out_of_scope");
+	hr_free(&r);
 	get(jumin, "/api/people", 403, &r);
+	assert_string_equal(hr_error_code(&r), "forbidden");
 	hr_free(&r);
 	/* A search's % and _ are the characters themselves, not wildcards: no name holds them. */
 	get(shequ, "/api/people?q=%25", 200, &r);

@@ -62,6 +62,18 @@ static void test_utf8_validation_rejects_malformed_sequences(void **state)
 	assert_false(utf8_valid("\xe4\xb8", 2));         /* truncated */
 	assert_false(utf8_valid("a\0b", 3));             /* NUL */
 	assert_false(utf8_valid("\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
+	/* Past the eight-bytes-at-a-time ASCII run and the three-byte shortcut. */
+	assert_true(utf8_valid("abcdefghijklmnop\xef\xbf\xbf", 19)); /* U+FFFF */
+	assert_false(utf8_valid("abcdefgh\0ijk", 12));               /* NUL in a word */
+	assert_false(utf8_valid("abcdefghijklmnop\xe4\xb8", 18));    /* cut after words */
+	assert_false(utf8_valid("\xe0\x80\x80", 3));                 /* overlong NUL */
+	assert_false(utf8_valid("\xe1\x80"
+	                        "a",
+	                        3)); /* bad third byte */
+	assert_false(utf8_valid("\xe1"
+	                        "abcdefgh",
+	                        9));                            /* no continuation */
+	assert_true(utf8_valid("\xe0\xa0\x80\xed\x9f\xbf", 6)); /* U+0800, U+D7FF */
 	assert_int_equal(utf8_len("黄石市", strlen("黄石市")), 3);
 }
 
