@@ -36,6 +36,11 @@ struct sq_db {
 	sqlite3_stmt *ctl[SQ_CTL];
 	struct sq_names *names; /* a reader's, made on first use */
 	sqlite3_stmt *name_st;  /* the writer's: no reuse (its own uncommitted changes) */
+	/* The data version of the explicit transaction under way, once place_name has asked
+	 * for it (a snapshot's version does not move): forgotten by every transaction control
+	 * statement (sq_exec), and used only while SQLite is inside a transaction. */
+	unsigned txn_version;
+	bool txn_version_known;
 };
 
 struct sq_stmt {
@@ -209,6 +214,7 @@ static sqlite3_stmt *ctl_stmt(struct db *db, const char *sql)
 
 static int sq_exec(struct db *db, const char *sql, struct xf_err *err)
 {
+	SQ(db)->txn_version_known = false; /* BEGIN, COMMIT, ROLLBACK, … */
 	sqlite3_stmt *st = ctl_stmt(db, sql);
 	if (st) {
 		int rc = sqlite3_step(st);
@@ -344,11 +350,23 @@ static void sq_place_name(sqlite3_context *cx, int argc, sqlite3_value **argv)
 	int64_t id = sqlite3_value_int64(argv[0]);
 	unsigned version = 0;
 	/* Only inside a read transaction is the version that of the snapshot being read (a
-	 * statement that reads no table, "SELECT place_name(7)", opens none). */
-	bool reuse =
-	    (d->base.flags & DB_OPEN_READER) &&
-	    sqlite3_txn_state(d->h, "main") == SQLITE_TXN_READ &&
-	    sqlite3_file_control(d->h, "main", SQLITE_FCNTL_DATA_VERSION, &version) == SQLITE_OK;
+	 * statement that reads no table, "SELECT place_name(7)", opens none). Inside an explicit
+	 * one (a GET's), asked once: the page's 20 names then cost no file control each. */
+	bool explicit_txn = !sqlite3_get_autocommit(d->h), reuse = false;
+	if (!(d->base.flags & DB_OPEN_READER)) {
+		reuse = false;
+	} else if (explicit_txn && d->txn_version_known) {
+		version = d->txn_version;
+		reuse = true;
+	} else if (sqlite3_txn_state(d->h, "main") == SQLITE_TXN_READ &&
+	           sqlite3_file_control(d->h, "main", SQLITE_FCNTL_DATA_VERSION, &version) ==
+	               SQLITE_OK) {
+		reuse = true;
+		if (explicit_txn) {
+			d->txn_version = version;
+			d->txn_version_known = true;
+		}
+	}
 	if (reuse && !d->names && !(d->names = calloc(1, sizeof *d->names)))
 		reuse = false;
 	struct sq_name *set = reuse ? &d->names->e[(uint64_t)id % SQ_NAMES & ~(uint64_t)1] : NULL,

@@ -372,6 +372,11 @@ static void test_coverage_is_computed_scoped_and_follows_the_data(void **state)
 	/* Scope: a grid worker reads their grid, not the community; residents read none. */
 	ts_login(&T, "wangge", DEMO_PW, wangge, sizeof wangge);
 	get(wangge, path, 403, &r);
+	assert_string_equal(hr_error_code(&r), "out_of_scope");
+	hr_free(&r);
+	/* A place that does not exist is outside every scope (nobody learns which ids exist). */
+	get(shequ, "/api/reports/coverage?place=987654321", 403, &r);
+	assert_string_equal(hr_error_code(&r), "out_of_scope");
 	hr_free(&r);
 	get(wangge, "/api/reports/coverage", 200, &r); /* defaults to the caller's place */
 	assert_string_equal(

@@ -514,6 +514,23 @@ static void test_place_names_are_reused_only_while_nothing_changes(void **state)
 	assert_string_equal(name_of(r, 7, got, sizeof got), "新名");
 	assert_int_equal(db_commit(r, &e), XF_OK);
 	assert_string_equal(name_of(r, 7, got, sizeof got), "第三");
+	/* The next transaction asks for its own snapshot's version (a transaction keeps the
+	 * version it first read until COMMIT or ROLLBACK, never into the next one). */
+	assert_int_equal(db_begin(r, false, &e), XF_OK);
+	assert_string_equal(name_of(r, 7, got, sizeof got), "第三");
+	assert_int_equal(db_run(other, &e, "UPDATE places SET name = '第四' WHERE id = 7", ""),
+	                 XF_OK);
+	assert_string_equal(name_of(r, 7, got, sizeof got), "第三");
+	assert_int_equal(db_commit(r, &e), XF_OK);
+	assert_int_equal(db_begin(r, false, &e), XF_OK);
+	assert_string_equal(name_of(r, 7, got, sizeof got), "第四");
+	assert_string_equal(name_of(r, 7, got, sizeof got), "第四");
+	db_rollback(r);
+	assert_int_equal(db_run(other, &e, "UPDATE places SET name = '第三' WHERE id = 7", ""),
+	                 XF_OK);
+	assert_int_equal(db_begin(r, false, &e), XF_OK);
+	assert_string_equal(name_of(r, 7, got, sizeof got), "第三");
+	assert_int_equal(db_commit(r, &e), XF_OK);
 	/* A name longer than a slot holds is read every time, whole. */
 	char longname[301] = "";
 	for (int i = 0; i < 50; i++)
