@@ -301,6 +301,16 @@ static size_t body_limit(const struct req *r)
 	return r->route ? r->route->max_body : 0;
 }
 
+/* A connection's memory (libmicrohttpd's pool): the largest request head we accept — a
+ * URI_MAX target, max_header_bytes of headers, REQ_MAX_HEADERS of them parsed — and our
+ * answer's header lines, with room to spare (36 KiB by default). libmicrohttpd zeroes the
+ * whole pool after every request: at 72 KiB that was ~6% of a case read's CPU at 256
+ * connections (docs/PERFORMANCE.md). tests/api/test_api.c sends the largest head. */
+static size_t conn_memory(const struct app *app)
+{
+	return app->cfg.max_header_bytes + URI_MAX + 12288;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *upload,
                                   size_t *upload_size, void **con_cls)
@@ -471,9 +481,9 @@ int server_start(struct app *app, struct server **out, struct xf_err *err)
 	    MHD_OPTION_THREAD_POOL_SIZE, http_threads(app), MHD_OPTION_CONNECTION_LIMIT,
 	    (unsigned)app->cfg.conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 	    (unsigned)app->cfg.per_ip_limit, MHD_OPTION_CONNECTION_TIMEOUT,
-	    (unsigned)app->cfg.idle_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-	    (size_t)(app->cfg.max_header_bytes * 4 + 8192), MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_END);
+	    (unsigned)app->cfg.idle_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, conn_memory(app),
+	    MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
+	    MHD_OPTION_END);
 	if (!s->d) {
 		slow_join(s);
 		free(s);

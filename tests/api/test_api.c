@@ -295,6 +295,30 @@ static void test_oversize_headers_get_431_json(void **state)
 	hr_free(&r);
 }
 
+/* The largest request head accepted — an 8 KiB target and 16 KiB of headers in 97 of them —
+ * fits a connection's memory and is answered, not refused by libmicrohttpd. */
+static void test_the_largest_accepted_request_head_is_answered(void **state)
+{
+	struct buf b;
+	buf_init(&b);
+	buf_puts(&b, "GET /healthz?x=");
+	for (int k = 0; k < 8192 - 11; k++)
+		buf_putc(&b, 'a');
+	buf_puts(&b, " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n");
+	for (int i = 0; i < 97; i++) {
+		buf_printf(&b, "X-%02d: ", i);
+		for (int k = 0; k < 156; k++)
+			buf_putc(&b, 'z');
+		buf_puts(&b, "\r\n");
+	}
+	buf_puts(&b, "\r\n");
+	struct hresp r;
+	assert_int_equal(http_raw(T.port, b.data, b.len, &r), 0);
+	buf_free(&b);
+	assert_int_equal(r.status, 200);
+	hr_free(&r);
+}
+
 static void test_idempotency_key_replays_and_detects_reuse(void **state)
 {
 	char hdrs[512], with_key[700];
@@ -711,6 +735,7 @@ int main(void)
 	    cmocka_unit_test(test_bad_bodies_get_clear_errors_and_change_nothing),
 	    cmocka_unit_test(test_oversize_bodies_get_413),
 	    cmocka_unit_test(test_oversize_headers_get_431_json),
+	    cmocka_unit_test(test_the_largest_accepted_request_head_is_answered),
 	    cmocka_unit_test(test_a_busy_writer_gets_one_session_refresh_not_one_per_request),
 	    cmocka_unit_test(test_idempotency_key_replays_and_detects_reuse),
 	    cmocka_unit_test(test_64_concurrent_writes_share_commits),
