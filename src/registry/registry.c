@@ -528,6 +528,17 @@ int registry_people_write(struct db *db, int64_t scope, int64_t place_id, const 
 	 * has read until the database changes (src/store/sqlite.c: 59 µs a city search → ~45),
 	 * PostgreSQL joins places. */
 	bool names = db_engine(db) == DB_SQLITE;
+	/* A query of one character is its entries' own: every name under it holds it (folded as
+	 * SQLite's LIKE folds ASCII letters, which PostgreSQL's LIKE does not), so no name needs
+	 * checking. */
+	bool alone = ch && nch == 1 && strlen(q) == strlen(ch) &&
+	             (names || !((q[0] >= 'A' && q[0] <= 'Z') || (q[0] >= 'a' && q[0] <= 'z')));
+#define IN_COMMUNITY                                                                               \
+	"c.place_id = ? AND c.ch = ? AND pe.community_id = c.place_id"                             \
+	" AND pe.id >= c.person_id AND pe.id <= c.person_id"
+#define IN_STREET     "c.place_id = ? AND c.ch = ? AND pe.id = c.person_id"
+#define NAME_LIKE     " AND pe.name LIKE ? ESCAPE '\\'"
+#define ENTRIES_AFTER " AND c.person_id > ? ORDER BY c.person_id LIMIT ?"
 #define PEOPLE_PAGE(from, rest)                                                                    \
 	(names ? db_prep(db,                                                                       \
 	                 "SELECT pe.id, pe.name, pe.gender, pe.phone_mask, pe.id_mask,"            \
@@ -545,16 +556,15 @@ int registry_people_write(struct db *db, int64_t scope, int64_t place_id, const 
 	    /* Each of a community's people from people_community, which holds what the page
 	     * shows, in id order like the entries: a range on id, not "=", or SQLite would go to
 	     * the table for each (a page read from disk apiece: 69 µs a search instead of 59). */
-	    ch && plan == BY_COMMUNITY
+	    ch && plan == BY_COMMUNITY && alone
 	        ? PEOPLE_PAGE("people_name_chars c CROSS JOIN people pe",
-	                      "c.place_id = ? AND c.ch = ? AND pe.community_id = c.place_id"
-	                      " AND pe.id >= c.person_id AND pe.id <= c.person_id"
-	                      " AND pe.name LIKE ? ESCAPE '\\' AND c.person_id > ?"
-	                      " ORDER BY c.person_id LIMIT ?")
+	                      IN_COMMUNITY ENTRIES_AFTER)
+	    : ch && plan == BY_COMMUNITY ? PEOPLE_PAGE("people_name_chars c CROSS JOIN people pe",
+	                                               IN_COMMUNITY NAME_LIKE ENTRIES_AFTER)
+	    : ch && alone
+	        ? PEOPLE_PAGE("people_name_chars c CROSS JOIN people pe", IN_STREET ENTRIES_AFTER)
 	    : ch ? PEOPLE_PAGE("people_name_chars c CROSS JOIN people pe",
-	                       "c.place_id = ? AND c.ch = ? AND pe.id = c.person_id"
-	                       " AND pe.name LIKE ? ESCAPE '\\' AND c.person_id > ?"
-	                       " ORDER BY c.person_id LIMIT ?")
+	                       IN_STREET NAME_LIKE ENTRIES_AFTER)
 	    : plan == BY_COMMUNITY
 	        ? PEOPLE_PAGE("people pe", "pe.community_id = ? AND pe.name LIKE ? ESCAPE '\\'"
 	                                   " AND pe.id > ? ORDER BY pe.id LIMIT ?")
@@ -578,6 +588,10 @@ int registry_people_write(struct db *db, int64_t scope, int64_t place_id, const 
 	                  " AND pe.name LIKE ? ESCAPE '\\' AND pe.id > ? ORDER BY pe.id LIMIT ?",
 	                  err);
 #undef PEOPLE_PAGE
+#undef IN_COMMUNITY
+#undef IN_STREET
+#undef NAME_LIKE
+#undef ENTRIES_AFTER
 	if (!st)
 		return err->status;
 	int i = 1;
@@ -589,7 +603,8 @@ int registry_people_write(struct db *db, int64_t scope, int64_t place_id, const 
 		db_bind_text(st, i++, lo);
 		db_bind_text(st, i++, hi);
 	}
-	db_bind_text(st, i++, like);
+	if (!alone)
+		db_bind_text(st, i++, like);
 	db_bind_int(st, i++, after);
 	db_bind_int(st, i, limit + 1);
 	*next = 0;
