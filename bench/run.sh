@@ -158,14 +158,38 @@ rss_of() { # pids… → kB (the process and its children)
   done
   echo $total
 }
+# A point where xingfu sits idle under load (seen a few times at 256 connections, cause not
+# known: docs/PERFORMANCE.md): while wrk runs, a second in which the server used less than
+# a tenth of a core has its threads' states and stacks written down once (gdb, if present)
+# to bench/results/stall-<time>-<endpoint>-<conns>.txt.
+stall_watch() { # pid endpoint conns
+  local pid=$1 prev now f; prev=$(cpu_of "$pid"); sleep 1.5
+  while :; do
+    sleep 1; now=$(cpu_of "$pid")
+    if [ $((now - prev)) -lt $(( $(getconf CLK_TCK) / 10 )) ]; then
+      f=$ROOT/bench/results/stall-$(date -u +%Y%m%dT%H%M%S)-$2-$3.txt
+      { echo "# xingfu $pid idle under load: $((now - prev)) ticks in 1 s ($2, $3 connections)"
+        for t in /proc/"$pid"/task/*; do
+          echo "$(basename "$t") $(cat "$t/comm") state=$(awk '{print $3}' "$t/stat") wchan=$(cat "$t/wchan")"
+        done
+        command -v gdb >/dev/null && gdb -batch -p "$pid" -ex "thread apply all bt" 2>&1 | grep -v '^\[New LWP'
+      } >"$f" 2>&1
+      say "   (idle under load: threads' stacks in ${f#"$ROOT"/})"
+      return
+    fi
+    prev=$now
+  done
+}
 wrk_run() { # target endpoint conns url pathsfile cookie pid-for-rss
-  local target=$1 ep=$2 c=$3 url=$4 paths=$5 cookie=$6 pid=$7 peak=0 watcher out
+  local target=$1 ep=$2 c=$3 url=$4 paths=$5 cookie=$6 pid=$7 peak=0 watcher out stall=""
   out=$D/wrk.$target.$ep.$c
   ( while :; do rss_of "$pid"; sleep 0.25; done ) >"$out.rss" 2>/dev/null &
   watcher=$!
+  if [ "$target" = xingfu ]; then stall_watch "$pid" "$ep" "$c" & stall=$!; fi
   local t0 t1; t0=$(cpu_of "$pid")
   wrk -t2 -c"$c" -d"${SECS}s" --timeout 5s -s "$BENCH/wrk/paths.lua" "$url" -- "$paths" "$cookie" >"$out" 2>&1 || true
   t1=$(cpu_of "$pid")
+  [ -n "$stall" ] && { kill "$stall" 2>/dev/null; wait "$stall" 2>/dev/null || true; }
   kill $watcher 2>/dev/null; wait $watcher 2>/dev/null || true
   peak=$(sort -n "$out.rss" | tail -1)
   local line; line=$(sed -n 's/^BENCH //p' "$out")
