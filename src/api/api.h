@@ -61,6 +61,9 @@ extern const struct jv_field api_token_body[];
 /* Paging shared by every list: ?limit= (clamped) and ?cursor=, and {"items","next"}. */
 int api_paging(struct req *r, int *limit, int64_t *cursor);
 json_t *api_page(json_t *items, int64_t next);
+/* ?place=: a place's id (a positive integer, else validation_failed on "place"); fallback
+ * when absent. */
+int api_place_param(struct req *r, int64_t fallback, int64_t *place);
 /* A page written with struct jw, as api_page gives it: begin opens {"items": and leaves the
  * array to the caller; end adds "next" (the cursor as a string, or null) and answers 200. */
 struct jw;

@@ -373,10 +373,8 @@ int api_case_list(struct req *r)
 	if (f.category && strlen(f.category) > 40)
 		return xf_fail_field(&r->err, XF_EINVAL, "validation_failed", "category",
 		                     "分类编码过长");
-	const char *p = req_query(r, "place");
-	if (p && (!parse_i64(p, &f.place_id) || f.place_id < 1))
-		return xf_fail_field(&r->err, XF_EINVAL, "validation_failed", "place",
-		                     "place 应为地点 id");
+	if (api_place_param(r, f.place_id, &f.place_id) != XF_OK)
+		return r->err.status;
 	struct case_actor a;
 	cases_actor_from_user(&r->user, &a);
 	bool staff = policy_allows(r->user.role, "cases.handle") ||
@@ -545,11 +543,10 @@ int api_case_report(struct req *r)
 	struct db *db = reader(r);
 	if (!db)
 		return r->err.status;
-	int64_t place = r->user.place_id, now = clock_now(), from = now - 365 * 86400, to = now + 1;
-	const char *p = req_query(r, "place"), *f = req_query(r, "from"), *t = req_query(r, "to");
-	if (p && (!parse_i64(p, &place) || place < 1))
-		return xf_fail_field(&r->err, XF_EINVAL, "validation_failed", "place",
-		                     "place 应为地点 id");
+	int64_t place, now = clock_now(), from = now - 365 * 86400, to = now + 1;
+	const char *f = req_query(r, "from"), *t = req_query(r, "to");
+	if (api_place_param(r, r->user.place_id, &place) != XF_OK)
+		return r->err.status;
 	if (f && (!parse_i64(f, &from) || from < 0))
 		return xf_fail_field(&r->err, XF_EINVAL, "validation_failed", "from",
 		                     "from 应为 Unix 秒");

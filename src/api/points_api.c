@@ -31,32 +31,6 @@ static struct points_caller caller(const struct req *r)
 	                              r->user.place_id};
 }
 
-static int paging(struct req *r, int *limit, int64_t *cursor)
-{
-	int64_t v;
-	const char *s;
-	*limit = 50;
-	*cursor = 0;
-	if ((s = req_query(r, "limit"))) {
-		if (!parse_i64(s, &v) || v < 1)
-			return xf_fail_field(&r->err, XF_EINVAL, "validation_failed", "limit",
-			                     "limit 应为正整数");
-		*limit = v > PAGE_MAX ? PAGE_MAX : (int)v;
-	}
-	if ((s = req_query(r, "cursor")) && (!parse_i64(s, cursor) || *cursor < 0))
-		return xf_fail_field(&r->err, XF_EINVAL, "validation_failed", "cursor",
-		                     "cursor 不正确");
-	return XF_OK;
-}
-
-static json_t *page(json_t *items, int64_t next)
-{
-	char buf[24];
-	snprintf(buf, sizeof buf, "%lld", (long long)next);
-	return json_pack("{s:o, s:o}", "items", items, "next",
-	                 next ? json_string(buf) : json_null());
-}
-
 /* Chinese for the ledger's results, for the endpoints that answer with one error. */
 static const char *result_message(const char *result)
 {
@@ -361,7 +335,7 @@ int api_points_accounts(struct req *r)
 	}
 	if (rc != XF_OK)
 		return rc;
-	resp_take_json(r, 200, page(items, 0));
+	resp_take_json(r, 200, api_page(items, 0));
 	return XF_OK;
 }
 
@@ -383,12 +357,12 @@ int api_points_account_transfers(struct req *r)
 	int limit;
 	int64_t cursor, next;
 	json_t *items;
-	if (!db || paging(r, &limit, &cursor) != XF_OK ||
+	if (!db || api_paging(r, &limit, &cursor) != XF_OK ||
 	    account_access(db, r, r->params[0], &r->err) != XF_OK ||
 	    points_account_transfers_json(db, r->params[0], cursor, limit, &items, &next,
 	                                  &r->err) != XF_OK)
 		return r->err.status;
-	resp_take_json(r, 200, page(items, next));
+	resp_take_json(r, 200, api_page(items, next));
 	return XF_OK;
 }
 
@@ -577,7 +551,7 @@ int api_points_awards_list(struct req *r)
 	struct db *db = reader(r);
 	int limit;
 	int64_t cursor, next;
-	if (!db || paging(r, &limit, &cursor) != XF_OK)
+	if (!db || api_paging(r, &limit, &cursor) != XF_OK)
 		return r->err.status;
 	const char *status = req_query(r, "status");
 	if (status && strcmp(status, "proposed") != 0 && strcmp(status, "approved") != 0 &&
@@ -588,7 +562,7 @@ int api_points_awards_list(struct req *r)
 	if (points_awards_json(db, r->user.place_id, status, cursor, limit, &items, &next,
 	                       &r->err) != XF_OK)
 		return r->err.status;
-	resp_take_json(r, 200, page(items, next));
+	resp_take_json(r, 200, api_page(items, next));
 	return XF_OK;
 }
 
@@ -635,19 +609,18 @@ int api_points_shops(struct req *r)
 	struct db *db = reader(r);
 	int limit;
 	int64_t cursor, next, place = 0;
-	if (!db || paging(r, &limit, &cursor) != XF_OK)
+	if (!db || api_paging(r, &limit, &cursor) != XF_OK)
 		return r->err.status;
-	const char *p = req_query(r, "place"), *q = req_query(r, "q");
-	if (p && (!parse_i64(p, &place) || place < 1))
-		return xf_fail_field(&r->err, XF_EINVAL, "validation_failed", "place",
-		                     "place 应为地点 id");
+	const char *q = req_query(r, "q");
+	if (api_place_param(r, 0, &place) != XF_OK)
+		return r->err.status;
 	if (q && strlen(q) > 64)
 		return xf_fail_field(&r->err, XF_EINVAL, "validation_failed", "q", "搜索词过长");
 	json_t *items;
 	/* 通兑: members may use any shop in the city, so the list is city-wide by default. */
 	if (points_shops_json(db, place, q, cursor, limit, &items, &next, &r->err) != XF_OK)
 		return r->err.status;
-	resp_take_json(r, 200, page(items, next));
+	resp_take_json(r, 200, api_page(items, next));
 	return XF_OK;
 }
 
@@ -958,12 +931,12 @@ int api_points_shop_redemptions(struct req *r)
 	int limit;
 	int64_t cursor, next;
 	json_t *items;
-	if (!db || paging(r, &limit, &cursor) != XF_OK ||
+	if (!db || api_paging(r, &limit, &cursor) != XF_OK ||
 	    shop_read_access(db, r, r->params[0]) != XF_OK ||
 	    points_redemptions_json(db, r->params[0], cursor, limit, &items, &next, &r->err) !=
 	        XF_OK)
 		return r->err.status;
-	resp_take_json(r, 200, page(items, next));
+	resp_take_json(r, 200, api_page(items, next));
 	return XF_OK;
 }
 
@@ -972,13 +945,9 @@ int api_points_shop_redemptions(struct req *r)
 int api_points_issuers(struct req *r)
 {
 	struct db *db = reader(r);
-	int64_t place = r->user.place_id;
-	if (!db)
+	int64_t place;
+	if (!db || api_place_param(r, r->user.place_id, &place) != XF_OK)
 		return r->err.status;
-	const char *p = req_query(r, "place");
-	if (p && (!parse_i64(p, &place) || place < 1))
-		return xf_fail_field(&r->err, XF_EINVAL, "validation_failed", "place",
-		                     "place 应为地点 id");
 	json_t *v;
 	if (authz_check(db, &r->user, "points.read", place, &r->err) != XF_OK ||
 	    points_issuers_report(db, place, &v, &r->err) != XF_OK)

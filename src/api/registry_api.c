@@ -64,6 +64,16 @@ void api_page_end(struct req *r, struct buf *b, struct jw *w, int64_t next)
 	resp_take_json_text(r, 200, b);
 }
 
+int api_place_param(struct req *r, int64_t fallback, int64_t *place)
+{
+	const char *p = req_query(r, "place");
+	*place = fallback;
+	if (p && (!parse_i64(p, place) || *place < 1))
+		return xf_fail_field(&r->err, XF_EINVAL, "validation_failed", "place",
+		                     "place 应为地点 id");
+	return XF_OK;
+}
+
 json_t *api_page(json_t *items, int64_t next)
 {
 	char buf[24];
@@ -264,14 +274,13 @@ int api_export_items(struct req *r, const char *name, json_t *items, const char 
 int api_people_list(struct req *r)
 {
 	int limit;
-	int64_t cursor, next, place = r->user.place_id;
+	int64_t cursor, next, place;
 	struct db *db = reader(r);
 	if (!db || api_paging(r, &limit, &cursor) != XF_OK)
 		return r->err.status;
-	const char *p = req_query(r, "place"), *q = req_query(r, "q");
-	if (p && (!parse_i64(p, &place) || place < 1))
-		return xf_fail_field(&r->err, XF_EINVAL, "validation_failed", "place",
-		                     "place 应为地点 id");
+	const char *q = req_query(r, "q");
+	if (api_place_param(r, r->user.place_id, &place) != XF_OK)
+		return r->err.status;
 	if (q && strlen(q) > 64)
 		return xf_fail_field(&r->err, XF_EINVAL, "validation_failed", "q", "搜索词过长");
 	/* The permission here; the scope with the search's first statement (as authz_check
@@ -308,24 +317,17 @@ int api_people_list(struct req *r)
 
 static int coverage_place(struct req *r, struct db *db, int64_t *place)
 {
-	const char *p = req_query(r, "place");
-	*place = r->user.place_id;
-	if (p && (!parse_i64(p, place) || *place < 1))
-		return xf_fail_field(&r->err, XF_EINVAL, "validation_failed", "place",
-		                     "place 应为地点 id");
+	if (api_place_param(r, r->user.place_id, place) != XF_OK)
+		return r->err.status;
 	return authz_check(db, &r->user, "registry.read", *place, &r->err);
 }
 
 int api_coverage(struct req *r)
 {
 	struct db *db = reader(r);
-	const char *p = req_query(r, "place");
-	int64_t place = r->user.place_id;
-	if (!db)
+	int64_t place;
+	if (!db || api_place_param(r, r->user.place_id, &place) != XF_OK)
 		return r->err.status;
-	if (p && (!parse_i64(p, &place) || place < 1))
-		return xf_fail_field(&r->err, XF_EINVAL, "validation_failed", "place",
-		                     "place 应为地点 id");
 	if (!policy_allows(r->user.role, "registry.read"))
 		return xf_fail(&r->err, XF_EPERM, "forbidden", "没有权限执行此操作");
 	/* One statement for what authz_check and the choice below would ask in two: whether the
@@ -337,24 +339,18 @@ int api_coverage(struct req *r)
 	if (place > 0) {
 		struct db_stmt *st = db_prep(
 		    db,
-		    "SELECT p.path, p.kind NOT IN ('city', 'district', 'street'),"
-		    " coalesce((SELECT s.path FROM places s WHERE s.id = ?), '') FROM places p"
-		    " WHERE p.id = ?",
+		    "SELECT p.path, p.kind NOT IN ('city', 'district', 'street'), " AUTHZ_SCOPE_PATH
+		    " FROM places p WHERE p.id = ?",
 		    &r->err);
 		if (!st)
 			return r->err.status;
 		db_bind_int(st, 1, r->user.place_id);
 		db_bind_int(st, 2, place);
-		int rc = db_step(st, &r->err);
-		if (rc < 0)
+		int rc = authz_row_check(st, db_step(st, &r->err), 0, 2, &r->err);
+		if (rc != XF_OK)
 			return rc;
-		bool inside =
-		    rc == DB_ROW && authz_path_inside(db_col_text(st, 2), db_col_text(st, 0));
-		live = rc == DB_ROW && db_col_int(st, 1);
+		live = db_col_int(st, 1);
 		db_reset(st);
-		if (!inside) /* as authz_check: a place that is not there is outside every scope */
-			return xf_fail(&r->err, XF_EPERM, "out_of_scope",
-			               "该对象不在您的管辖范围内");
 	}
 	if (!r->offload && live && r->app && r->app->store)
 		return req_offload_handler(r);

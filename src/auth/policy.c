@@ -181,6 +181,18 @@ bool authz_path_inside(const char *scope_path, const char *place_path)
 	return n && strncmp(place_path, scope_path, n) == 0;
 }
 
+int authz_row_check(struct db_stmt *st, int step_rc, int place_col, int scope_col,
+                    struct xf_err *err)
+{
+	if (step_rc < 0)
+		return step_rc;
+	if (step_rc == DB_ROW &&
+	    authz_path_inside(db_col_text(st, scope_col), db_col_text(st, place_col)))
+		return XF_OK;
+	db_reset(st);
+	return xf_fail(err, XF_EPERM, "out_of_scope", "该对象不在您的管辖范围内");
+}
+
 int authz_check(struct db *db, const struct xf_user *u, const char *perm, int64_t place_id,
                 struct xf_err *err)
 {

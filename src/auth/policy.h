@@ -35,5 +35,15 @@ int authz_in_subtree(struct db *db, int64_t scope_place_id, int64_t place_id, bo
  * query (no statement of its own): the place's path starts with the scope's ("/1/4844/"
  * holds "/1/4844/8261/"). No scope (an empty path) holds nothing. */
 bool authz_path_inside(const char *scope_path, const char *place_path);
+/* The actor's scope's path as one column of a caller's own statement (its parameter is the
+ * scope's place id; '' when that place is gone, which holds nothing). */
+#define AUTHZ_SCOPE_PATH "coalesce((SELECT s.path FROM places s WHERE s.id = ?), '')"
+/* Decide the scope from a statement that read the place's path (column place_col) and
+ * AUTHZ_SCOPE_PATH (scope_col); step_rc is what db_step answered. As authz_check: a place
+ * that is not there (DB_DONE) is outside every scope, so nobody learns which ids exist.
+ * XF_OK with the statement still on its row; otherwise the statement is reset and err says
+ * out_of_scope (or carries db_step's own error). */
+int authz_row_check(struct db_stmt *st, int step_rc, int place_col, int scope_col,
+                    struct xf_err *err);
 
 #endif

@@ -427,8 +427,8 @@ static int decide_read(struct db *db, const struct case_actor *a, const struct c
 #define ACCESS_COLS                                                                                \
 	" c.place_id, c.handling_place_id, coalesce(c.reporter_user_id, 0),"                       \
 	" coalesce(c.reporter_person_id, 0), coalesce(c.studio_org_id, 0),"                        \
-	" coalesce(c.assignee_person_id, 0), coalesce(c.source_token_id, 0), p.path, h.path,"      \
-	" coalesce((SELECT s.path FROM places s WHERE s.id = ?), '')"
+	" coalesce(c.assignee_person_id, 0), coalesce(c.source_token_id, 0), p.path, "             \
+	"h.path, " AUTHZ_SCOPE_PATH
 
 /* Decide from the ACCESS_COLS starting at column `at` of a statement on its row. */
 static int access_from_row(struct db *db, struct db_stmt *st, int at, int64_t id,

@@ -482,23 +482,16 @@ int registry_people_write(struct db *db, int64_t scope, int64_t place_id, const 
 	            " (SELECT 1 FROM places c WHERE c.kind = p.kind AND c.path > p.path"
 	            " AND c.path < substr(p.path, 1, length(p.path) - 1) || '0')"
 	            " THEN (CASE p.kind WHEN 'community' THEN 1 ELSE 3 END)"
-	            " WHEN p.kind = 'district' THEN 2 ELSE 0 END,"
-	            " coalesce((SELECT s.path FROM places s WHERE s.id = ?), '')"
+	            " WHEN p.kind = 'district' THEN 2 ELSE 0 END, " AUTHZ_SCOPE_PATH
 	            " FROM places p WHERE p.id = ?",
 	            err);
 	if (!pst)
 		return err->status;
 	db_bind_int(pst, 1, scope);
 	db_bind_int(pst, 2, place_id);
-	int rc = db_step(pst, err);
-	if (rc < 0)
+	int rc = authz_row_check(pst, db_step(pst, err), 0, 2, err);
+	if (rc != XF_OK)
 		return rc;
-	/* As authz_check: a place that is not there is outside every scope (not "not found":
-	 * nobody learns which ids exist). */
-	if (rc == DB_DONE || !authz_path_inside(db_col_text(pst, 2), db_col_text(pst, 0))) {
-		db_reset(pst);
-		return xf_fail(err, XF_EPERM, "out_of_scope", "该对象不在您的管辖范围内");
-	}
 	registry_path_bounds(db_col_text(pst, 0), lo, hi);
 	plan = db_col_int(pst, 1);
 	db_reset(pst);

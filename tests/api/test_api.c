@@ -275,21 +275,34 @@ static void test_oversize_bodies_get_413(void **state)
 	hr_free(&r);
 }
 
-static void test_oversize_headers_get_431_json(void **state)
+/* A GET of /healthz with a query of `query` bytes after "?x=" and `n` headers of `fill`
+ * bytes of value each, named X-00…, sent whole; the answer in *r. */
+static void get_with_filler(size_t query, int n, size_t fill, struct hresp *r)
 {
 	struct buf b;
 	buf_init(&b);
-	buf_puts(&b, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n");
-	for (int i = 0; i < 40; i++) {
-		buf_printf(&b, "X-Filler-%d: ", i);
-		for (int k = 0; k < 500; k++)
+	buf_puts(&b, "GET /healthz");
+	if (query) {
+		buf_puts(&b, "?x=");
+		for (size_t k = 0; k < query; k++)
+			buf_putc(&b, 'a');
+	}
+	buf_puts(&b, " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n");
+	for (int i = 0; i < n; i++) {
+		buf_printf(&b, "X-%02d: ", i);
+		for (size_t k = 0; k < fill; k++)
 			buf_putc(&b, 'z');
 		buf_puts(&b, "\r\n");
 	}
 	buf_puts(&b, "\r\n");
-	struct hresp r;
-	assert_int_equal(http_raw(T.port, b.data, b.len, &r), 0);
+	assert_int_equal(http_raw(T.port, b.data, b.len, r), 0);
 	buf_free(&b);
+}
+
+static void test_oversize_headers_get_431_json(void **state)
+{
+	struct hresp r;
+	get_with_filler(0, 40, 500, &r); /* ~20 KiB of headers */
 	assert_int_equal(r.status, 431);
 	assert_string_equal(hr_error_code(&r), "headers_too_large");
 	hr_free(&r);
@@ -299,22 +312,8 @@ static void test_oversize_headers_get_431_json(void **state)
  * fits a connection's memory and is answered, not refused by libmicrohttpd. */
 static void test_the_largest_accepted_request_head_is_answered(void **state)
 {
-	struct buf b;
-	buf_init(&b);
-	buf_puts(&b, "GET /healthz?x=");
-	for (int k = 0; k < 8192 - 11; k++)
-		buf_putc(&b, 'a');
-	buf_puts(&b, " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n");
-	for (int i = 0; i < 97; i++) {
-		buf_printf(&b, "X-%02d: ", i);
-		for (int k = 0; k < 156; k++)
-			buf_putc(&b, 'z');
-		buf_puts(&b, "\r\n");
-	}
-	buf_puts(&b, "\r\n");
 	struct hresp r;
-	assert_int_equal(http_raw(T.port, b.data, b.len, &r), 0);
-	buf_free(&b);
+	get_with_filler(8192 - 11, 97, 156, &r); /* the target "/healthz?x=a…": 8,192 bytes */
 	assert_int_equal(r.status, 200);
 	hr_free(&r);
 }
