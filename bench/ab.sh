@@ -5,7 +5,8 @@
 # Usage: bench/ab.sh BINARY_A BINARY_B DB [seconds per run, 3] [rounds, 3] [endpoints…]
 # DB may be DB_A,DB_B: a copy for each side (a migration's before and after).
 # Endpoints: case children people coverage coverage_live (path lists drawn from DB as bench/run.sh
-# does; coverage_live = a community's, counted live).
+# does; coverage_live = a community's, counted live), people_name (a whole name in its
+# community), people_street (a surname in a street).
 set -euo pipefail
 A=$1 B=$2 DB=${3%%,*} DB_B=${3#*,} SECS=${4:-3} ROUNDS=${5:-3}
 shift $(( $# < 5 ? $# : 5 ))
@@ -19,6 +20,19 @@ sqlite3 "$DB" "SELECT '/api/places/' || id || '/children' FROM places
   WHERE kind IN ('community', 'grid', 'building') ORDER BY random() LIMIT 200" >"$D/children"
 sqlite3 "$DB" "SELECT '/api/people?place=' || id || '&q=%E5%BC%A0&limit=20' FROM places
   WHERE kind = 'community' ORDER BY random() LIMIT 200" >"$D/people"
+# A whole name in its community and a surname in its street (the console's other searches).
+python3 - "$DB" "$D" <<'PY'
+import sqlite3, sys, urllib.parse
+db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+rows = db.execute("SELECT community_id, street_id, name FROM people WHERE community_id IS NOT NULL"
+                  " AND street_id IS NOT NULL ORDER BY random() LIMIT 200").fetchall()
+with open(f"{sys.argv[2]}/people_name", "w") as f:
+    for c, s, n in rows:
+        f.write(f"/api/people?place={c}&q={urllib.parse.quote(n)}&limit=20\n")
+with open(f"{sys.argv[2]}/people_street", "w") as f:
+    for c, s, n in rows:
+        f.write(f"/api/people?place={s}&q={urllib.parse.quote(n[0])}&limit=20\n")
+PY
 sqlite3 "$DB" "SELECT '/api/reports/coverage?place=' || id FROM places WHERE kind = 'street'" >"$D/coverage"
 sqlite3 "$DB" "SELECT '/api/reports/coverage?place=' || id FROM places WHERE kind = 'community'
   ORDER BY random() LIMIT 200" >"$D/coverage_live"

@@ -49,21 +49,26 @@ char *people_open_col(struct db_stmt *st, int col)
 }
 
 /* Each character of the name once, under the community and under the street
- * (people_name_chars, which the people search walks). */
+ * (people_name_chars, which the people search walks), each entry with what a page of the
+ * search shows of the person (migration 0018). */
 static int people_index_name(struct db *db, int64_t id, int64_t community, int64_t street,
-                             const char *name, struct xf_err *err)
+                             const struct person_in *p, const char *pmask, const char *imask,
+                             struct xf_err *err)
 {
 	char chars[PEOPLE_NAME_MAX][5];
-	size_t n = str_fold_chars(name, chars, PEOPLE_NAME_MAX);
+	size_t n = str_fold_chars(p->name, chars, PEOPLE_NAME_MAX);
 	const int64_t under[] = {community, street};
 	for (size_t u = 0; u < 2; u++) {
 		if (!under[u])
 			continue;
 		for (size_t i = 0; i < n; i++) {
-			int rc = db_run(db, err,
-			                "INSERT INTO people_name_chars(place_id, ch, person_id)"
-			                " VALUES (?, ?, ?)",
-			                "iti", under[u], chars[i], id);
+			int rc =
+			    db_run(db, err,
+			           "INSERT INTO people_name_chars(place_id, ch, person_id, name,"
+			           " gender, phone_mask, id_mask, home_id)"
+			           " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			           "ititttti", under[u], chars[i], id, p->name,
+			           p->gender ? p->gender : "", pmask, imask, p->place_id);
 			if (rc != XF_OK)
 				return rc;
 		}
@@ -158,7 +163,7 @@ int people_create(struct db *db, const struct person_in *p, int64_t *id_out, str
 	}
 	int64_t id = db_col_int(st, 0), account;
 	db_reset(st);
-	if ((rc = people_index_name(db, id, community, street, p->name, err)) != XF_OK)
+	if ((rc = people_index_name(db, id, community, street, p, pmask, imask, err)) != XF_OK)
 		return rc;
 	if (id_out)
 		*id_out = id;

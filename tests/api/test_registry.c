@@ -722,6 +722,30 @@ static void test_every_registry_list_exports(void **state)
 }
 
 /* The ids a search answers, page after page (limit per page). */
+/* An item of a people page shows the person as their row has them, whichever way the page
+ * was read (from the name entries, an index or the table). */
+static void item_is_the_person(json_t *it)
+{
+	struct xf_err e;
+	struct db *db = store_reader(T.app.store, &e);
+	struct db_stmt *st = db_prep(db,
+	                             "SELECT pe.name, pe.gender, pe.phone_mask, pe.id_mask,"
+	                             " pe.place_id, p.name FROM people pe JOIN places p"
+	                             " ON p.id = pe.place_id WHERE pe.id = ?",
+	                             &e);
+	assert_non_null(st);
+	db_bind_int(st, 1, json_integer_value(json_object_get(it, "id")));
+	assert_int_equal(db_step(st, &e), DB_ROW);
+	static const char *const keys[] = {"name", "gender", "phone", "id_number"};
+	for (int k = 0; k < 4; k++)
+		assert_string_equal(json_string_value(json_object_get(it, keys[k])),
+		                    db_col_text(st, k));
+	assert_int_equal(json_integer_value(json_object_get(it, "place_id")), db_col_int(st, 4));
+	assert_string_equal(json_string_value(json_object_get(it, "place_name")),
+	                    db_col_text(st, 5));
+	db_reset(st);
+}
+
 static size_t search_ids(const char *hdrs, int64_t place, const char *q, int limit, int64_t *ids,
                          size_t cap)
 {
@@ -738,6 +762,7 @@ static size_t search_ids(const char *hdrs, int64_t place, const char *q, int lim
 		{
 			assert_true(n < cap);
 			ids[n++] = json_integer_value(json_object_get(it, "id"));
+			item_is_the_person(it);
 		}
 		const char *next = json_string_value(json_object_get(r.json, "next"));
 		snprintf(cursor, sizeof cursor, "%s", next ? next : "");
@@ -884,9 +909,9 @@ static void test_a_community_search_walks_its_people_in_order(void **state)
 	assert_int_equal(a[0], nested_person);
 }
 
-/* Migration 0016 run again over the people now here, beside the entries people_create wrote
- * (renamed out of its way), and the two compared; then the job fails on purpose, so that all
- * of it rolls back. */
+/* Migrations 0016 and 0018 run again over the people now here, beside the entries
+ * people_create wrote (renamed out of their way), and the two compared column by column; then
+ * the job fails on purpose, so that all of it rolls back. */
 struct remigrated {
 	int64_t written, missing, extra;
 };
@@ -894,9 +919,9 @@ struct remigrated {
 static int remigrate(struct db *db, void *arg, struct xf_err *err)
 {
 	struct remigrated *m = arg;
-	const char *text = store_migration_text(db, 16);
-	if (!text)
-		return xf_fail(err, XF_EINVAL, "no_migration", "no migration 16");
+	const char *text = store_migration_text(db, 16), *page = store_migration_text(db, 18);
+	if (!text || !page)
+		return xf_fail(err, XF_EINVAL, "no_migration", "no migration 16 or 18");
 	int rc =
 	    db_exec_script(db,
 	                   db_engine(db) == DB_POSTGRES
@@ -908,18 +933,21 @@ static int remigrate(struct db *db, void *arg, struct xf_err *err)
 	if (rc == XF_OK)
 		rc = db_exec_script(db, text, err);
 	if (rc == XF_OK)
+		rc = db_exec_script(db, page, err);
+	if (rc == XF_OK)
 		rc = db_int(db, err, &m->written, "SELECT count(*) FROM pnc_written", "");
+#define PNC_COLS "place_id, ch, person_id, name, gender, phone_mask, id_mask, home_id"
 	if (rc == XF_OK)
 		rc = db_int(db, err, &m->missing,
-		            "SELECT count(*) FROM (SELECT place_id, ch, person_id FROM pnc_written"
-		            " EXCEPT SELECT place_id, ch, person_id FROM people_name_chars) AS x",
+		            "SELECT count(*) FROM (SELECT " PNC_COLS " FROM pnc_written"
+		            " EXCEPT SELECT " PNC_COLS " FROM people_name_chars) AS x",
 		            "");
 	if (rc == XF_OK)
-		rc = db_int(
-		    db, err, &m->extra,
-		    "SELECT count(*) FROM (SELECT place_id, ch, person_id FROM people_name_chars"
-		    " EXCEPT SELECT place_id, ch, person_id FROM pnc_written) AS x",
-		    "");
+		rc = db_int(db, err, &m->extra,
+		            "SELECT count(*) FROM (SELECT " PNC_COLS " FROM people_name_chars"
+		            " EXCEPT SELECT " PNC_COLS " FROM pnc_written) AS x",
+		            "");
+#undef PNC_COLS
 	if (rc != XF_OK)
 		return rc;
 	return xf_fail(err, XF_ECONFLICT, "on_purpose", "rolled back on purpose");
