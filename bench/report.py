@@ -89,8 +89,9 @@ if same.get("dashboard") != 200:
 p("")
 p("Answer sizes (bytes, first path of each list): "
   + ", ".join(f"{k} {v:,}" for k, v in same["sizes"].items())
-  + ". The peer's answers were compared with xingfu's: "
-  + ", ".join(f"{k} {'identical' if v else '**different**'}" for k, v in same["equal"].items()) + ".")
+  + ". The peer's answers were compared with xingfu's (the first paths of each list): "
+  + ", ".join(f"{k} {v[0]} of {v[1]} identical" if v[0] == v[1] else f"{k} **{v[1] - v[0]} of {v[1]} different**"
+              for k, v in same["equal"].items()) + ".")
 p("")
 
 # ---- writes ----

@@ -157,7 +157,7 @@ const q = {
   dups: db.prepare(
     'SELECT id, title, status, created_at FROM cases WHERE community_id = ?' +
     " AND category = ? AND id <> ? AND created_at >= ? AND (status <> 'closed'" +
-    ' OR closed_at >= ?) ORDER BY id DESC LIMIT 5'),
+    ' OR closed_at >= ?) ORDER BY created_at DESC, id DESC LIMIT 5'),
   rollup: db.prepare('SELECT metric, count, total, computed_at FROM coverage_rollup WHERE place_id = ?'),
   covChildren: db.prepare(
     'SELECT id, kind, name FROM places WHERE parent_id = ?' +
