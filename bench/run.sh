@@ -162,8 +162,8 @@ rss_of() { # pids… → kB (the process and its children)
 # known: docs/PERFORMANCE.md): while wrk runs, a second in which the server used less than
 # a tenth of a core has its threads' states and stacks written down once (gdb, if present)
 # to bench/results/stall-<time>-<endpoint>-<conns>.txt.
-stall_watch() { # pid endpoint conns
-  local pid=$1 prev now f; prev=$(cpu_of "$pid"); sleep 1.5
+stall_watch() { # pid endpoint conns url marker-file (gets the stall file's name)
+  local pid=$1 prev now f port=${4##*:} w; prev=$(cpu_of "$pid"); sleep 1.5
   while :; do
     sleep 1; now=$(cpu_of "$pid")
     if [ $((now - prev)) -lt $(( $(getconf CLK_TCK) / 10 )) ]; then
@@ -172,8 +172,24 @@ stall_watch() { # pid endpoint conns
         for t in /proc/"$pid"/task/*; do
           echo "$(basename "$t") $(cat "$t/comm") state=$(awk '{print $3}' "$t/stat") wchan=$(cat "$t/wchan")"
         done
+        # Both ends of the connections: the server's sockets (state, unread and unsent bytes;
+        # the listening socket's Recv-Q is its accept queue), and wrk's.
+        echo "## sockets on port $port (ss -tan): state count, Recv-Q and Send-Q summed"
+        ss -tanH "( sport = :$port or dport = :$port )" |
+          awk '{n[$1]++; r[$1]+=$2; q[$1]+=$3} END {for (k in n) print k, n[k], "recvq", r[k], "sendq", q[k]}'
+        echo "## the server's side, first 20 sockets with unread bytes"
+        ss -tanH "( sport = :$port )" | awk '$2 > 0' | head -20
+        echo "## TcpExt counters that would show drops"
+        nstat -az 2>/dev/null | grep -E 'ListenOverflows|ListenDrops|TCPReqQFull|SyncookiesSent|TCPBacklogDrop|TCPTimeouts' || true
+        for w in $(pgrep -x wrk); do
+          echo "## wrk $w"
+          for t in /proc/"$w"/task/*; do
+            echo "$(basename "$t") state=$(awk '{print $3}' "$t/stat") wchan=$(cat "$t/wchan") cpu=$(awk '{print $14 + $15}' "$t/stat")"
+          done
+        done
         command -v gdb >/dev/null && gdb -batch -p "$pid" -ex "thread apply all bt" 2>&1 | grep -v '^\[New LWP'
       } >"$f" 2>&1
+      echo "$f" >"$5"
       say "   (idle under load: threads' stacks in ${f#"$ROOT"/})"
       return
     fi
@@ -185,11 +201,13 @@ wrk_run() { # target endpoint conns url pathsfile cookie pid-for-rss
   out=$D/wrk.$target.$ep.$c
   ( while :; do rss_of "$pid"; sleep 0.25; done ) >"$out.rss" 2>/dev/null &
   watcher=$!
-  if [ "$target" = xingfu ]; then stall_watch "$pid" "$ep" "$c" & stall=$!; fi
+  if [ "$target" = xingfu ]; then stall_watch "$pid" "$ep" "$c" "$url" "$out.stall" & stall=$!; fi
   local t0 t1; t0=$(cpu_of "$pid")
   wrk -t2 -c"$c" -d"${SECS}s" --timeout 5s -s "$BENCH/wrk/paths.lua" "$url" -- "$paths" "$cookie" >"$out" 2>&1 || true
   t1=$(cpu_of "$pid")
-  [ -n "$stall" ] && { kill "$stall" 2>/dev/null; wait "$stall" 2>/dev/null || true; }
+  # (The watch may have ended already, having written a stall down: nothing to kill then.)
+  if [ -n "$stall" ]; then kill "$stall" 2>/dev/null || true; wait "$stall" 2>/dev/null || true; fi
+  if [ -s "$out.stall" ]; then { echo "## wrk's own report of the point"; cat "$out"; } >>"$(cat "$out.stall")"; fi
   kill $watcher 2>/dev/null; wait $watcher 2>/dev/null || true
   peak=$(sort -n "$out.rss" | tail -1)
   local line; line=$(sed -n 's/^BENCH //p' "$out")

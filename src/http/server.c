@@ -448,9 +448,16 @@ int server_start(struct app *app, struct server **out, struct xf_err *err)
 		               app->cfg.listen);
 	struct sockaddr_storage ss;
 	memset(&ss, 0, sizeof ss);
-	/* MHD_USE_ITC: MHD_quiesce_daemon needs it (graceful stop). */
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-	                 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+	/* MHD_USE_ITC: MHD_quiesce_daemon needs it (graceful stop). poll(), not epoll: with
+	 * libmicrohttpd 0.9.75's edge-triggered epoll, a point of 256 connections under load now
+	 * and then found every request unread — each server socket holding its request, both
+	 * workers asleep in epoll_wait for their 30 s, the server idle for the whole point
+	 * (bench/results/stall-20261128T061001-coverage-256.txt; ~1 point in 50, more often while
+	 * a rollup was stored). poll() asks every socket at every turn, so a readable one cannot
+	 * be missed; it cost nothing measurable here at 64 or 256 connections
+	 * (docs/PERFORMANCE.md). */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_ALLOW_SUSPEND_RESUME |
+	                 MHD_USE_ERROR_LOG | MHD_USE_ITC;
 	struct sockaddr_in *v4 = (struct sockaddr_in *)&ss;
 	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&ss;
 	if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
